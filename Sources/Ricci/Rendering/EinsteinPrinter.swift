@@ -1,0 +1,96 @@
+/// The output notations.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, unicode, latex
+}
+
+/// Prints the index form as Einstein-notation statements that parse back (text and unicode), or as LaTeX.
+///
+/// Sub-expressions whose summation the implicit rule would misread are hoisted into `where`
+/// definitions with an explicit left side (`T1[i, j] = ...`), so the printed program always means
+/// exactly the index form.
+public struct EinsteinPrinter {
+    public var format: OutputFormat
+    let dims: DimTable
+    /// Names that hoisted definitions must not take.
+    var taken: Set<String>
+    var hoistCount = 0
+    /// Definitions hoisted while printing, in order: (name, full line).
+    public internal(set) var hoisted: [(name: String, line: String)] = []
+
+    var names: [Index: String] = [:]
+    var usedIndexNames: Set<String> = []
+    var leftSide: Set<String> = []
+
+    public init(format: OutputFormat, dims: DimTable, taken: Set<String>) {
+        self.format = format
+        self.dims = dims
+        self.taken = taken
+    }
+
+    /// Prints a whole lowered program, one statement per line (hoisted definitions first).
+    public static func print(_ p: LoweredProgram, format: OutputFormat) -> String {
+        var pr = EinsteinPrinter(format: format, dims: p.typed.dims, taken: Set(p.typed.names))
+        var lines: [String] = []
+        for (k, s) in p.statements.enumerated() {
+            let name = s.name ?? (k == p.statements.count - 1 ? pr.freshName("result") : pr.freshName("T"))
+            let line = pr.statement(name, s.expr)
+            lines += pr.hoisted.map(\.line)
+            pr.hoisted = []
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    mutating func freshName(_ base: String) -> String {
+        var n = base
+        while taken.contains(n) {
+            hoistCount += 1
+            n = "\(base == "result" ? "result" : "T")\(hoistCount)"
+        }
+        taken.insert(n)
+        return n
+    }
+
+    /// One statement `name[free] = ...`; hoisted helper definitions accumulate in ``hoisted``.
+    public mutating func statement(_ name: String, _ e: IndexExpr) -> String {
+        names = [:]
+        usedIndexNames = []
+        for i in e.free { _ = indexName(i) }
+        leftSide = Set(e.free.map { names[$0] ?? "" })
+        let implicitOK = e.free.isEmpty && e.terms.allSatisfy { t in counts(t).allSatisfy { $0.value == 2 } }
+        let lhs: String
+        if e.free.isEmpty && implicitOK {
+            lhs = symbolName(name)
+        } else {
+            lhs = entry(name, e.free.map { indexName($0) })
+        }
+        let saved = (names, usedIndexNames, leftSide)
+        let rhs = sum(e)
+        (names, usedIndexNames, leftSide) = saved
+        return "\(lhs) \(format == .latex ? "=" : "=") \(rhs)"
+    }
+
+    // MARK: - indices
+
+    mutating func indexName(_ i: Index) -> String {
+        if let n = names[i] { return n }
+        let pool = ["i", "j", "k", "l", "a", "b", "c", "d", "e", "f", "g", "h", "p", "q", "r", "s", "t", "u", "v", "w"]
+        var n = i.hint
+        if n.isEmpty || usedIndexNames.contains(n) || n.count > 3 {
+            n = pool.first { !usedIndexNames.contains($0) } ?? {
+                var k = 1
+                while usedIndexNames.contains("i\(k)") { k += 1 }
+                return "i\(k)"
+            }()
+        }
+        usedIndexNames.insert(n)
+        names[i] = n
+        return n
+    }
+
+    func counts(_ t: Term) -> [Index: Int] {
+        var c: [Index: Int] = [:]
+        for f in t.factors { for i in f.indices { c[i, default: 0] += 1 } }
+        return c
+    }
+}

@@ -1,0 +1,167 @@
+/// Terms, factors and notation details of the Einstein printer.
+extension EinsteinPrinter {
+    mutating func sum(_ e: IndexExpr) -> String {
+        if e.terms.isEmpty { return "0" }
+        var out = ""
+        for (k, t) in e.terms.enumerated() {
+            var s = term(t, free: e.free)
+            let neg = s.hasPrefix("-")
+            if neg { s.removeFirst() }
+            if k == 0 { out = (neg ? "-" : "") + s } else { out += (neg ? " - " : " + ") + s }
+        }
+        return out
+    }
+
+    mutating func term(_ t: Term, free: [Index]) -> String {
+        var parts: [String] = []
+        for f in t.factors { parts.append(factor(f)) }
+        let c = t.coefficient
+        var body = parts.joined(separator: times)
+        if format == .latex {
+            let bound = counts(t).keys.filter { !free.contains($0) }.sorted()
+            if !bound.isEmpty { body = "\\sum_{" + bound.map { indexName($0) }.joined(separator: ",") + "} " + body }
+        }
+        if parts.isEmpty { return number(c) }
+        if c == 1 { return body }
+        if c == -1 { return "-" + body }
+        return number(c) + times + body
+    }
+
+    var times: String {
+        switch format {
+        case .text: return "*"
+        case .unicode: return "·"
+        case .latex: return " "
+        }
+    }
+
+    func number(_ c: Double) -> String {
+        let s = formatNumber(c)
+        return s
+    }
+
+    /// Whether a nested sum reads back with the same summation under the implicit rule.
+    func inlineReadsBack(_ e: IndexExpr) -> Bool {
+        e.terms.allSatisfy { t in
+            counts(t).allSatisfy { i, n in
+                let name = names[i] ?? ""
+                if e.free.contains(i) { return n == 1 || leftSide.contains(name) }
+                return n >= 2 && !leftSide.contains(name)
+            }
+        }
+    }
+
+    /// The argument of an entrywise function or a parenthesized sum: inline, or a hoisted definition.
+    mutating func nested(_ e: IndexExpr) -> (text: String, single: Bool) {
+        for i in e.free { _ = indexName(i) }
+        if format == .latex || inlineReadsBack(e) {
+            let single = e.terms.count == 1 && e.terms[0].factors.count <= 1 && e.terms[0].coefficient == 1
+            return (sum(e), single)
+        }
+        let name = hoist(e)
+        return (entry(name, e.free.map { names[$0] ?? "?" }), true)
+    }
+
+    /// Hoists `e` into a definition with an explicit left side and returns its name.
+    mutating func hoist(_ e: IndexExpr) -> String {
+        let name = freshName("T")
+        var sub = EinsteinPrinter(format: format, dims: dims, taken: taken)
+        sub.hoistCount = hoistCount
+        let line = sub.statementExplicit(name, e)
+        taken = sub.taken
+        hoistCount = sub.hoistCount
+        hoisted += sub.hoisted
+        hoisted.append((name, line))
+        return name
+    }
+
+    mutating func statementExplicit(_ name: String, _ e: IndexExpr) -> String {
+        names = [:]
+        usedIndexNames = []
+        let idx = e.free.map { indexName($0) }
+        leftSide = Set(idx)
+        return "\(entry(name, idx)) = \(sum(e))"
+    }
+
+    /// A matrix-level argument (of inv, det, F, kron, vec): a plain name, or a hoisted definition.
+    mutating func matrixArgument(_ e: IndexExpr) -> String {
+        if e.terms.count == 1, e.terms[0].coefficient == 1, e.terms[0].factors.count == 1,
+           case .tensor(let n, let ix) = e.terms[0].factors[0], ix == e.free {
+            return symbolName(n)
+        }
+        return symbolName(hoist(e))
+    }
+
+    mutating func factor(_ f: Factor) -> String {
+        switch f {
+        case .tensor(let n, let ix):
+            return entry(n, ix.map { indexName($0) })
+        case .delta(let a, let b):
+            let (x, y) = (indexName(a), indexName(b))
+            switch format {
+            case .text: return "delta[\(x), \(y)]"
+            case .unicode: return "δ[\(x),\(y)]"
+            case .latex: return "\\delta_{\(latexIndices([x, y]))}"
+            }
+        case .ones(let ix):
+            return ix.map { i in
+                let n = indexName(i)
+                return format == .latex ? "\\mathbf{1}_{\(n)}" : "ones(\(dims.resolve(i.dim)))[\(n)]"
+            }.joined(separator: times)
+        case .function(let g, let arg):
+            let (a, single) = nested(arg)
+            switch g {
+            case .identity:
+                return format == .latex ? "\\left(\(a)\\right)" : "(\(a))"
+            case .power(let p):
+                let base = single ? a : (format == .latex ? "\\left(\(a)\\right)" : "(\(a))")
+                if format == .latex { return "{\(base)}^{\(number(p))}" }
+                return base + "^" + (p < 0 ? "(\(number(p)))" : number(p))
+            case .builtin(let fn, let d):
+                return functionName(fn.rawValue, d) + paren(a)
+            case .user(let n, let d):
+                return functionName(n, d, user: true) + paren(a)
+            }
+        case .opaque(let n, let d, let arg, let ix):
+            let a = matrixArgument(arg)
+            let head = functionName(n, d, user: true) + paren(a)
+            return ix.isEmpty ? head : entryOf(head, ix.map { indexName($0) })
+        case .matrix(let m, let args, let ix):
+            let a = args.map { matrixArgument($0) }.joined(separator: ", ")
+            let head = (format == .latex ? "\\operatorname{\(m.rawValue)}" : m.rawValue) + paren(a)
+            return ix.isEmpty ? head : entryOf(head, ix.map { indexName($0) })
+        }
+    }
+
+    func paren(_ s: String) -> String { format == .latex ? "\\left(\(s)\\right)" : "(\(s))" }
+
+    func functionName(_ n: String, _ d: Int, user: Bool = false) -> String {
+        let primes = String(repeating: format == .unicode ? "′" : "'", count: d)
+        if format == .latex {
+            let known: Set<String> = ["exp", "log", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan"]
+            let alias = ["asin": "arcsin", "acos": "arccos", "atan": "arctan"][n] ?? n
+            let head = user ? symbolName(n) : (known.contains(alias) ? "\\\(alias)" : "\\operatorname{\(alias)}")
+            return head + primes
+        }
+        return n + primes
+    }
+
+    func entry(_ name: String, _ idx: [String]) -> String { entryOf(symbolName(name), idx) }
+
+    func entryOf(_ head: String, _ idx: [String]) -> String {
+        switch format {
+        case .text: return "\(head)[\(idx.joined(separator: ", "))]"
+        case .unicode: return "\(head)[\(idx.joined(separator: ","))]"
+        case .latex: return idx.isEmpty ? head : "{\(head)}_{\(latexIndices(idx))}"
+        }
+    }
+
+    func latexIndices(_ idx: [String]) -> String {
+        idx.allSatisfy { $0.count == 1 } ? idx.joined() : idx.joined(separator: ",")
+    }
+
+    func symbolName(_ n: String) -> String {
+        guard format == .latex else { return n }
+        return LaTeX.symbol(n)
+    }
+}

@@ -1,0 +1,62 @@
+/// The result of `ricci lower` in every output form.
+public struct LoweredReport: Sendable {
+    public let lowered: LoweredProgram
+
+    public init(_ lowered: LoweredProgram) { self.lowered = lowered }
+
+    /// The whole program in Einstein notation.
+    public func einstein(_ format: OutputFormat = .text) -> String {
+        EinsteinPrinter.print(lowered, format: format)
+    }
+
+    /// The inferred type of every name, in order of appearance.
+    public var types: [(String, String)] {
+        let p = lowered.typed
+        return p.names.compactMap { n in
+            guard let s = p.symbols[n] else { return nil }
+            var t: String
+            switch s.kind {
+            case .tensor(let shape): t = p.dims.typeText(shape)
+            case .elementwise: t = "elementwise"
+            case .function(let r, _): t = "function -> " + p.dims.typeText(r)
+            }
+            if !s.properties.isEmpty { t += ", " + s.properties.map(\.rawValue).joined(separator: ", ") }
+            return (n, t)
+        }
+    }
+
+    /// The JSON object of SYNTAX.md section 5 with `kind: "value"`.
+    public func json() -> JSON {
+        let p = lowered.typed
+        let shape = p.resolve(p.result.shape)
+        let lines = einstein(.text).split(separator: "\n").map(String.init)
+        return .object([
+            ("input", .string(p.program.source)),
+            ("wrt", .array([])),
+            ("kind", .string("value")),
+            ("order", .number(Double(shape.count))),
+            ("shape", .array(shape.map { d in
+                if case .fixed(let n) = d { return .number(Double(n)) } else { return .string(d.description) }
+            })),
+            ("matrix", .null),
+            ("einstein", .string(lines.last ?? "")),
+            ("where", .array(lines.dropLast().map { line in
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " ") }
+                return .array(parts.map { .string($0) })
+            })),
+            ("program", .string(lines.joined(separator: "\n"))),
+            ("types", .object(types.map { ($0.0, .string($0.1)) })),
+            ("latex", .string(einstein(.latex))),
+            ("unicode", .string(einstein(.unicode))),
+        ])
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

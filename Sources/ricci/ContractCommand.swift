@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import RicciNumerics
+
+/// `ricci contract SUBSCRIPTS A.npy B.npy ... [-o OUT.npy] [--path] [--format text|json]`
+struct Contract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Numeric tensor contraction with einsum subscripts on .npy (or .csv) files.",
+        discussion: """
+            SUBSCRIPTS follow numpy.einsum: 'ij,jk->ik', implicit output ('ij,jk'), repeated \
+            indices for diagonals and traces ('ii->i', 'ii'), and '...' for broadcast axes. \
+            The contraction order is planned first (--path prints the plan against the naive \
+            left-to-right order) and each pairwise step runs as BLAS GEMMs.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "Einsum subscripts, e.g. 'ij,jk->ik'.")
+    var subscripts: String
+
+    @Argument(help: "The operands: .npy files (or .csv files, read as matrices).")
+    var files: [String] = []
+
+    @Option(name: .shortAndLong, help: "Write the result to this .npy file instead of printing it.")
+    var output: String?
+
+    @Flag(help: "Print the contraction plan, its FLOPs and largest intermediate against the naive order.")
+    var path = false
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "Planning strategy: auto, optimal, greedy or naive.")
+    var strategy: String = "auto"
+
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Benchmark: contract N times in-process and print the median time as JSON.", visibility: .hidden))
+    var repetitions: Int?
+
+    mutating func run() throws {
+        do {
+            try execute()
+        } catch let error as NumericError {
+            report(kind: kind(of: error), message: error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    private func execute() throws {
+        guard let strategy = PathStrategy(rawValue: strategy) else {
+            throw NumericError.einsum("unknown strategy '\(strategy)' (use auto, optimal, greedy or naive)")
+        }
+        if let n = repetitions, n < 1 { throw NumericError.einsum("--repeat needs a positive count") }
+        let operands = try files.map { file in
+            file.lowercased().hasSuffix(".csv") ? try CSV.read(contentsOf: file) : try NPY.read(contentsOf: file)
+        }
+        let plan = try Einsum.plan(subscripts, shapes: operands.map(\.shape), strategy: strategy)
+        if let n = repetitions {
+            try benchmark(operands, times: n, strategy: strategy)
+            return
+        }
+        let result = try Einsum.einsum(subscripts, operands, strategy: strategy)
+        if let output { try NPY.write(result, to: output) }
+        switch format {
+        case .text:
+            if path { print(plan.description + "\n") }
+            if output == nil {
+                print("shape: \(Tensor.describe(result.shape))")
+                print(result.formatted())
+            }
+        case .json:
+            var fields = ["\"shape\": [\(result.shape.map(String.init).joined(separator: ", "))]"]
+            if let output { fields.append("\"output\": \(jsonString(output))") } else { fields.append("\"value\": \(result.json)") }
+            if path { fields.append("\"plan\": \(planJSON(plan))") }
+            print("{" + fields.joined(separator: ", ") + "}")
+        }
+    }
+
+    /// Times the whole in-process contraction (planning included, file reading excluded).
+    private func benchmark(_ operands: [Tensor], times: Int, strategy: PathStrategy) throws {
+        var seconds: [Double] = []
+        var shape: [Int] = []
+        for _ in 0..<times {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = try Einsum.einsum(subscripts, operands, strategy: strategy)
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            shape = result.shape
+        }
+        let sorted = seconds.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        print("{\"repeat\": \(times), \"median_seconds\": \(median), \"min_seconds\": \(sorted[0]), \"shape\": \(shape)}")
+    }
+
+    private func planJSON(_ plan: ContractionPlan) -> String {
+        let steps = plan.steps.map { step in
+            let operands = [step.lhs] + (step.rhs.map { [$0] } ?? [])
+            return "{\"operands\": \(operands), \"result\": \(step.result), \"labels\": \(jsonString(plan.names(step.labels))), "
+                + "\"summed\": \(jsonString(plan.names(step.summed))), \"flops\": \(Tensor.jsonNumber(step.flops)), \"size\": \(Tensor.jsonNumber(step.size))}"
+        }
+        return "{\"equation\": \(jsonString(plan.equation)), \"strategy\": \"\(plan.strategy.rawValue)\", "
+            + "\"flops\": \(Tensor.jsonNumber(plan.flops)), \"largest_intermediate\": \(Tensor.jsonNumber(plan.largestIntermediate)), "
+            + "\"naive_flops\": \(Tensor.jsonNumber(plan.naiveFlops)), \"naive_largest_intermediate\": \(Tensor.jsonNumber(plan.naiveLargestIntermediate)), "
+            + "\"steps\": [\(steps.joined(separator: ", "))]}"
+    }
+
+    private func kind(of error: NumericError) -> String {
+        switch error {
+        case .singular, .notPositiveDefinite, .domain: return "math"
+        case .gsl: return "gsl"
+        case .tooLarge: return "too_large"
+        case .shapeMismatch: return "shape"
+        case .file: return "file"
+        case .einsum: return "einsum"
+        }
+    }
+
+    private func report(kind: String, message: String) {
+        if format == .json {
+            print("{\"error\": {\"kind\": \"\(kind)\", \"message\": \(jsonString(message))}}")
+        } else {
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        }
+    }
+
+    private func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

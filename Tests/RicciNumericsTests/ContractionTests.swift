@@ -1,0 +1,87 @@
+import XCTest
+@testable import RicciNumerics
+
+final class ContractionTests: XCTestCase {
+    func testBasicEinsums() throws {
+        let a = try Tensor(rows: [[1, 2], [3, 4]]), b = try Tensor(rows: [[5, 6], [7, 8]])
+        XCTAssertEqual(try Einsum.einsum("ij,jk->ik", [a, b]), try Linalg.matmul(a, b))
+        XCTAssertEqual(try Einsum.einsum("ij,jk", [a, b]), try Linalg.matmul(a, b))
+        XCTAssertEqual(try Einsum.einsum("ii", [a]), Tensor(scalar: 5))
+        XCTAssertEqual(try Einsum.einsum("ii->i", [a]), Tensor(vector: [1, 4]))
+        XCTAssertEqual(try Einsum.einsum("ij->ji", [a]), try a.transposed())
+        XCTAssertEqual(try Einsum.einsum("ij->", [a]), Tensor(scalar: 10))
+        XCTAssertEqual(try Einsum.einsum("ij,ij->ij", [a, b]).data, [5, 12, 21, 32])
+        XCTAssertEqual(try Einsum.einsum("ij,ij", [a, b]), Tensor(scalar: 70))
+        XCTAssertEqual(try Einsum.einsum("i,j", [Tensor(vector: [1, 2]), Tensor(vector: [3, 4, 5])]).shape, [2, 3])
+        XCTAssertEqual(try Einsum.einsum(",", [Tensor(scalar: 2), Tensor(scalar: 3)]), Tensor(scalar: 6))
+    }
+
+    func testEllipsisBroadcasting() throws {
+        var rng = try RandomSource(seed: 5)
+        let x = try rng.tensor(shape: [3, 2, 4]), y = try rng.tensor(shape: [4, 5])
+        let r = try Einsum.einsum("...ij,jk->...ik", [x, y])
+        XCTAssertEqual(r.shape, [3, 2, 5])
+        let expected = try ReferenceContraction.contract([(x, [0, 1, 2]), (y, [2, 3])], output: [0, 1, 3])
+        assertClose(r, expected)
+        // A size-1 broadcast axis against a larger one.
+        let u = try rng.tensor(shape: [1, 2, 2]), v = try rng.tensor(shape: [3, 2, 2])
+        let w = try Einsum.einsum("...ij,...jk->...ik", [u, v])
+        XCTAssertEqual(w.shape, [3, 2, 2])
+        let squeezed = try u.reshaped([2, 2])
+        assertClose(w, try ReferenceContraction.contract([(squeezed, [1, 2]), (v, [0, 2, 3])], output: [0, 1, 3]))
+        XCTAssertNotNil(numericError { try Einsum.einsum("...i,...i", [try Tensor(zeros: [2, 3]), try Tensor(zeros: [4, 3])]) })
+    }
+
+    func testLabeledContractErrors() throws {
+        let a = try Tensor(zeros: [2, 3])
+        XCTAssertNotNil(numericError { try Einsum.contract([(a, [0, 1]), (a, [0, 0])], output: []) })   // sizes disagree
+        XCTAssertNotNil(numericError { try Einsum.contract([(a, [0, 1])], output: [2]) })               // output label absent
+        XCTAssertNotNil(numericError { try Einsum.contract([(a, [0, 1])], output: [0, 0]) })            // repeated output
+        XCTAssertNotNil(numericError { try Einsum.contract([(a, [0])], output: []) })                   // wrong label count
+        XCTAssertNotNil(numericError { try Einsum.contract([], output: []) })
+        XCTAssertNotNil(numericError { try Einsum.einsum("ij,jk", [a, a]) })
+    }
+
+    func testPlanBeatsNaiveOnABadChain() throws {
+        // A(100×2)·B(2×100)·C(100×2): left to right builds a 100×100 intermediate.
+        let plan = try Einsum.plan("ij,jk,kl->il", shapes: [[100, 2], [2, 100], [100, 2]])
+        XCTAssertEqual(plan.strategy, .optimal)
+        XCTAssertEqual(plan.flops, 1600)
+        XCTAssertEqual(plan.naiveFlops, 80000)
+        XCTAssertEqual(plan.naiveLargestIntermediate, 10000)
+        XCTAssertEqual(plan.largestIntermediate, 200)
+        XCTAssertEqual(try Einsum.plan("ij,jk,kl->il", shapes: [[100, 2], [2, 100], [100, 2]], strategy: .greedy).flops, 1600)
+        let text = plan.description
+        XCTAssertTrue(text.contains("ij,jk,kl->il") && text.contains("Naive FLOP count") && text.contains("speedup"), text)
+    }
+
+    func testAbsurdContractionIsRefused() throws {
+        let v = Tensor(vector: [Double](repeating: 1, count: 1000))
+        guard case .tooLarge(let shape, _)? = numericError({ try Einsum.einsum("i,j,k,l->ijkl", [v, v, v, v]) }) else {
+            return XCTFail("expected tooLarge")
+        }
+        XCTAssertEqual(shape, [1000, 1000, 1000, 1000])
+        // The same four vectors contracted to a scalar never build anything large.
+        XCTAssertEqual(try Einsum.einsum("i,j,k,l->", [v, v, v, v]).scalarValue, 1e12)
+    }
+
+    func testZeroSizedAxes() throws {
+        let a = try Tensor(zeros: [0, 3]), b = try Tensor(zeros: [3, 2])
+        XCTAssertEqual(try Einsum.einsum("ij,jk->ik", [a, b]).shape, [0, 2])
+        XCTAssertEqual(try Einsum.einsum("ij,ik->jk", [a, try Tensor(zeros: [0, 2])]), try Tensor(zeros: [3, 2]))
+    }
+
+    func testLargeGEMMPathAndTransposedLayouts() throws {
+        var rng = try RandomSource(seed: 9)
+        let a = try rng.tensor(shape: [40, 30]), b = try rng.tensor(shape: [50, 30])
+        // j is last in both: B is used transposed without a copy.
+        assertClose(try Einsum.einsum("ij,kj->ik", [a, b]), try Linalg.matmul(a, b, transB: true))
+        assertClose(try Einsum.einsum("ji,jk->ik", [try a.transposed(), try b.transposed()]), try Linalg.matmul(a, b, transB: true))
+        let g = try rng.tensor(shape: [6, 7, 8, 9]), m = try rng.tensor(shape: [8, 9])
+        assertClose(try Einsum.einsum("ijkl,kl->ij", [g, m]),
+                    try ReferenceContraction.contract([(g, [0, 1, 2, 3]), (m, [2, 3])], output: [0, 1]))
+        let x = try rng.tensor(shape: [5, 20, 30]), y = try rng.tensor(shape: [5, 30, 25])
+        assertClose(try Einsum.einsum("bij,bjk->bik", [x, y]),
+                    try ReferenceContraction.contract([(x, [0, 1, 2]), (y, [0, 2, 3])], output: [0, 1, 3]))
+    }
+}
