@@ -22,22 +22,14 @@ struct Eval: ParsableCommand {
     var format: FormatOption = .text
 
     func run() throws {
-        var source: String?
-        try runReporting(json: format == .json, source: nil) {
-            let src = try input.source()
-            source = src
-            do {
-                var settings = try EvalSettingsParser.settings(dims: dims, sets: sets)
-                settings.seed = random
-                let result = try Evaluator.evaluate(source: src, settings: settings)
-                print(format == .json ? EvalReport.json(result).serialized() : EvalReport.text(result))
-            } catch let e as RicciError {
-                report(e, json: format == .json, source: source)
-                throw ExitCode(1)
-            } catch let e as NumericError {
-                report(RicciError(.numeric, e.description), json: format == .json, source: source)
-                throw ExitCode(1)
-            }
+        guard format == .text || format == .json else {
+            throw ValidationError("eval prints text or json")
+        }
+        try runCommand(json: format == .json, input: input) { src in
+            var settings = try EvalSettingsParser.settings(dims: dims, sets: sets)
+            settings.seed = random
+            let result = try Evaluator.evaluate(source: src, settings: settings)
+            print(format == .json ? EvalReport.json(result).serialized() : EvalReport.text(result))
         }
     }
 }

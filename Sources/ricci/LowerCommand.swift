@@ -13,21 +13,13 @@ struct Lower: ParsableCommand {
     var format: FormatOption = .text
 
     func run() throws {
-        var source: String?
-        try runReporting(json: format == .json, source: nil) {
-            let src = try input.source()
-            source = src
-            do {
-                let report = LoweredReport(try Lowerer.lower(source: src))
-                switch format {
-                case .json: print(report.json().serialized())
-                case .text: print(report.einstein(.text))
-                case .unicode: print(report.einstein(.unicode))
-                case .latex: print(report.einstein(.latex))
-                }
-            } catch let e as RicciError {
-                report(e, json: format == .json, source: source)
-                throw ExitCode(1)
+        try runCommand(json: format == .json, input: input) { src in
+            let report = LoweredReport(try Lowerer.lower(source: src))
+            switch format {
+            case .json: print(report.json().serialized())
+            case .text: print(report.einstein(.text))
+            case .unicode: print(report.einstein(.unicode))
+            case .latex: print(report.einstein(.latex))
             }
         }
     }

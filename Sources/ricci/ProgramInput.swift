@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ricci
+import RicciNumerics
 
 /// Where a program comes from: a string argument, `-f FILE`, or `-` for standard input.
 struct ProgramInput: ParsableArguments {
@@ -33,12 +34,20 @@ enum FormatOption: String, ExpressibleByArgument, CaseIterable {
     case text, unicode, latex, json
 }
 
-/// Runs a command body, turning every error into a clear message and exit status 1 (never a trap).
-func runReporting(json: Bool, source: String?, _ body: () throws -> Void) throws {
+/// Reads the program and runs a command body on it, turning every error into a clear message and
+/// exit status 1 (never a trap): JSON on standard output with `--format json`, else text with a caret
+/// on standard error.
+func runCommand(json: Bool, input: ProgramInput, _ body: (String) throws -> Void) throws {
+    var source: String?
     do {
-        try body()
+        let s = try input.source()
+        source = s
+        try body(s)
     } catch let e as RicciError {
         report(e, json: json, source: source)
+        throw ExitCode(1)
+    } catch let e as NumericError {
+        report(RicciError(.numeric, e.description), json: json, source: source)
         throw ExitCode(1)
     } catch let e as ExitCode {
         throw e

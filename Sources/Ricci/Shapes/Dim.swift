@@ -149,22 +149,27 @@ public final class DimTable: @unchecked Sendable {
             throw RicciError(.usage, "--dims names '\(name)', which is not a dimension of the program"
                 + (symbolicNames.isEmpty ? "" : " (its dimensions: \(symbolicNames.joined(separator: ", ")))"))
         }
-        var changed = true
-        var rounds = 0
-        while changed && rounds < parent.count + 1 {
-            changed = false
-            rounds += 1
-            for (id, (a, b)) in products {
-                let r = find(id)
-                guard size[r] == nil, let x = size[find(a.id)], let y = size[find(b.id)] else { continue }
-                size[r] = x &* y
-                changed = true
+        func computeProducts() {
+            var changed = true
+            var rounds = 0
+            while changed && rounds < parent.count + 1 {
+                changed = false
+                rounds += 1
+                for (id, (a, b)) in products {
+                    let r = find(id)
+                    guard size[r] == nil, let x = size[find(a.id)], let y = size[find(b.id)] else { continue }
+                    size[r] = x &* y
+                    changed = true
+                }
             }
         }
+        computeProducts()
+        let productClasses = Set(products.keys.map { find($0) })
         for i in 0..<parent.count {
             let r = find(i)
-            if size[r] == nil, case .named(let s) = resolve(DimVar(id: r)) { size[r] = fallback(s) }
+            if size[r] == nil, !productClasses.contains(r), case .named(let s) = resolve(DimVar(id: r)) { size[r] = fallback(s) }
         }
+        computeProducts()
         for (id, (a, b)) in products {
             if let p = size[find(id)], let x = size[find(a.id)], let y = size[find(b.id)], p != x &* y {
                 throw RicciError(.shape, "the dimension \(resolve(DimVar(id: id))) must be \(x)·\(y) = \(x &* y), found \(p)")

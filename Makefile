@@ -1,0 +1,46 @@
+# Ricci — set-up, build, demo, tests.  `make demo` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release demo test bench clean
+
+# Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
+deps:
+	@if pkg-config --exists gsl 2>/dev/null && ls /usr/lib/*/libopenblas.so* >/dev/null 2>&1; then \
+		echo "deps: gsl and openblas present"; \
+	else \
+		echo "deps: installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The main job on a built-in example: problem P4 of PROBLEMS.md, lowered to index form and evaluated.
+demo: release
+	@echo "== ricci lower (problem P4: a one-hidden-layer network) =="
+	.build/release/ricci lower -f examples/p4.ricci
+	@echo
+	@echo "== ricci eval, random inputs with seed 1 =="
+	.build/release/ricci eval -f examples/p4.ricci --random 1 --dims n=5,d=3,k=4
+	@echo
+	@echo "== a shape error, as a person would make it =="
+	-.build/release/ricci lower 'X: matrix(1, m); W: matrix(10, m); X*W'
+	@echo
+	@echo "== OpenBLAS is linked ahead of GSL =="
+	ldd .build/release/ricci | grep -E 'openblas|gsl'
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+bench: release
+	python3 bench/contract_bench.py
+
+clean:
+	rm -rf .build

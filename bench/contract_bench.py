@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Benchmark `ricci contract` against numpy.einsum(..., optimize=True) and plain OpenBLAS.
+
+    python3 bench/contract_bench.py [--repeat 7] [--runs 5] [--ricci PATH] [--no-write]
+
+Builds the release binary (`swift build -c release --product ricci`) unless --ricci is given,
+writes random inputs to a temporary folder, and measures, as medians of repeated runs:
+  * in-process: `ricci contract SUBSCRIPTS files --repeat N` (parse + plan + execute, no file I/O)
+    against numpy.einsum(SUBSCRIPTS, *arrays, optimize=True) timed inside Python;
+  * end to end: the `ricci contract ... -o out.npy` process against a `python3 -c` process that
+    loads, contracts and saves with NumPy;
+  * a 2000×2000 product: the engine against a C program calling cblas_dgemm from the system
+    OpenBLAS (bench/dgemm_openblas.c, the same library the engine links) and numpy.matmul
+    (NumPy's own bundled OpenBLAS build).
+Prints a markdown table and writes it under "## contract" in bench/RESULTS.md. Timings are never
+pass/fail.
+"""
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CASES = [
+    ("a", "matrix chain of 5", "ij,jk,kl,lm,mn->in",
+     [(400, 1000), (1000, 50), (50, 800), (800, 300), (300, 600)]),
+    ("b1", "Γ 60⁴ double-dot a matrix (A:Γ)", "ij,ijkl->kl", [(60, 60), (60, 60, 60, 60)]),
+    ("b2", "Γ 60⁴ with a matrix over j,l", "ijkl,jl->ik", [(60, 60, 60, 60), (60, 60)]),
+    ("c", "batched product", "bij,bjk->bik", [(256, 64, 64), (256, 64, 64)]),
+    ("d", "2000×2000 matrix product", "ij,jk->ik", [(2000, 2000), (2000, 2000)]),
+]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def build():
+    print("building: swift build -c release --product ricci", file=sys.stderr)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "ricci"], cwd=ROOT, check=True)
+    bin_dir = run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT).stdout.strip()
+    return str(Path(bin_dir) / "ricci")
+
+
+def median_time(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = run(["nproc"]).stdout.strip()
+    blas = "unknown"
+    try:
+        info = np.__config__.CONFIG["Build Dependencies"]["blas"]
+        blas = f"{info.get('name')} {info.get('version')}"
+    except Exception:
+        pass
+    return model, nproc, blas
+
+
+def fmt(seconds):
+    return f"{seconds * 1e3:.2f} ms" if seconds < 10 else f"{seconds:.2f} s"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7, help="in-process repetitions per case")
+    parser.add_argument("--runs", type=int, default=5, help="process launches per case (end to end)")
+    parser.add_argument("--ricci", help="use this ricci binary instead of building")
+    parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
+    args = parser.parse_args()
+    ricci = args.ricci or build()
+    linked = run(["ldd", ricci]).stdout
+    blas_line = next((l.strip() for l in linked.splitlines() if "blas" in l.lower()), "no BLAS in ldd output")
+
+    rng = np.random.default_rng(0)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, title, subscripts, shapes in CASES:
+            arrays = [rng.standard_normal(s) for s in shapes]
+            files = []
+            for k, a in enumerate(arrays):
+                files.append(os.path.join(tmp, f"{key}_{k}.npy"))
+                np.save(files[-1], a)
+            out = os.path.join(tmp, f"{key}_out.npy")
+            expected = np.einsum(subscripts, *arrays, optimize=True)
+            np_in = median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat)
+            rc_in = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout)["median_seconds"]
+            rc_e2e = median_time(lambda: run([ricci, "contract", subscripts, *files, "-o", out]), args.runs)
+            got = np.load(out)
+            err = float(np.max(np.abs(got - expected)) / max(1e-300, np.max(np.abs(expected))))
+            script = (f"import numpy as np; a=[np.load(f) for f in {files!r}]; "
+                      f"np.save({out!r}, np.einsum({subscripts!r}, *a, optimize=True))")
+            np_e2e = median_time(lambda: run([sys.executable, "-c", script]), args.runs)
+            plan = run([ricci, "contract", subscripts, *files, "--path", "--format", "json", "-o", out]).stdout
+            plan = json.loads(plan)["plan"]
+            rows.append(dict(key=key, title=title, subscripts=subscripts,
+                             shapes=" , ".join("×".join(map(str, s)) for s in shapes),
+                             np_in=np_in, rc_in=rc_in, np_e2e=np_e2e, rc_e2e=rc_e2e, err=err,
+                             flops=plan["flops"], naive=plan["naive_flops"]))
+            print(f"{key}: numpy {fmt(np_in)}, ricci {fmt(rc_in)} (in-process); "
+                  f"numpy {fmt(np_e2e)}, ricci {fmt(rc_e2e)} (end to end); rel. error {err:.1e}", file=sys.stderr)
+
+    # (d) against plain OpenBLAS and numpy.matmul.
+    exe = os.path.join(tempfile.gettempdir(), "ricci_dgemm_openblas")
+    subprocess.run(["cc", "-O2", "-o", exe, str(ROOT / "bench" / "dgemm_openblas.c"), "-lopenblas"], check=True)
+    c_blas = json.loads(run([exe, "2000", str(args.repeat)]).stdout)["median_seconds"]
+    a, b = rng.standard_normal((2000, 2000)), rng.standard_normal((2000, 2000))
+    np_mm = median_time(lambda: a @ b, args.repeat)
+    rc_mm = next(r["rc_in"] for r in rows if r["key"] == "d")
+    gflop = 2 * 2000 ** 3 / 1e9
+
+    model, nproc, np_blas = machine()
+    command = "python3 bench/contract_bench.py " + " ".join(sys.argv[1:])
+    lines = ["## contract", "",
+             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+             f"- Machine: {nproc} CPUs (nproc), {model}",
+             f"- Command: `{command.strip()}` (ricci: `{ricci}`)",
+             f"- ricci links: `{blas_line}`; NumPy {np.__version__} uses {np_blas}",
+             f"- In-process: medians of {args.repeat} runs (ricci `--repeat`, planning included, file I/O excluded; "
+             f"numpy.einsum(optimize=True) timed in Python). End to end: medians of {args.runs} process launches "
+             "(load .npy, contract, save .npy).",
+             "",
+             "| case | subscripts | shapes | numpy in-process | ricci in-process | ricci/numpy | numpy end-to-end | ricci end-to-end | ricci/numpy | plan FLOPs (naive) | rel. error |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| ({r['key']}) {r['title']} | `{r['subscripts']}` | {r['shapes']} | {fmt(r['np_in'])} | {fmt(r['rc_in'])} | "
+                     f"{r['rc_in'] / r['np_in']:.2f} | {fmt(r['np_e2e'])} | {fmt(r['rc_e2e'])} | {r['rc_e2e'] / r['np_e2e']:.2f} | "
+                     f"{r['flops']:.3g} ({r['naive']:.3g}) | {r['err']:.1e} |")
+    lines += ["", "2000×2000 product (16 GFLOP), in-process medians:", "",
+              "| implementation | time | GFLOP/s | ratio to plain OpenBLAS |", "|---|---|---|---|",
+              f"| plain OpenBLAS, C `cblas_dgemm` (system libopenblas, as linked by ricci) | {fmt(c_blas)} | {gflop / c_blas:.1f} | 1.00 |",
+              f"| ricci contract `ij,jk->ik` (gsl_blas_dgemm → OpenBLAS) | {fmt(rc_mm)} | {gflop / rc_mm:.1f} | {rc_mm / c_blas:.2f} |",
+              f"| numpy `a @ b` ({np_blas}) | {fmt(np_mm)} | {gflop / np_mm:.1f} | {np_mm / c_blas:.2f} |", ""]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        path = ROOT / "bench" / "RESULTS.md"
+        old = path.read_text() if path.exists() else "# Benchmark results\n\n"
+        start = old.find("## contract")
+        if start >= 0:
+            end = old.find("\n## ", start + 1)
+            old = old[:start] + (old[end + 1:] if end >= 0 else "")
+        path.write_text(old.rstrip() + "\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
