@@ -3,7 +3,7 @@
 /// Nesting is bounded (``Parser/maxDepth``) so that hostile input ends in an error, not a stack overflow.
 public struct Parser {
     /// The deepest nesting of parentheses, calls, brackets and unary operators accepted.
-    public static let maxDepth = 200
+    public static let maxDepth = 256
     /// The longest chain of level-2 operators (`a*b*c...`) accepted in one term.
     public static let maxChain = 5_000
 

@@ -118,8 +118,6 @@ extension Parser {
             while peek(primes).kind == .quote { primes += 1 }
             if peek(primes).kind == .lparen {
                 pos += primes + 1
-                try enter()
-                defer { depth -= 1 }
                 var args: [Expr] = []
                 if !at(.rparen) {
                     args.append(try expression())

@@ -27,9 +27,18 @@ public struct RicciError: Error, Hashable, Sendable, CustomStringConvertible {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         out = "error (line \(location.line), column \(location.column)): \(message)"
         guard location.line <= lines.count else { return out }
-        let text = String(lines[location.line - 1])
-        let caretPad = String(repeating: " ", count: max(0, location.column - 1))
-        out += "\n  \(text)\n  \(caretPad)^"
+        var text = Array(String(lines[location.line - 1]))
+        var column = max(1, location.column)
+        if text.count > 100 {
+            // Show a window of the line around the column.
+            let start = max(0, min(column - 1 - 40, text.count - 80))
+            let end = min(text.count, start + 80)
+            let head = start > 0 ? Array("…") : []
+            text = head + Array(text[start..<end]) + (end < text.count ? Array("…") : [])
+            column = column - start + head.count
+        }
+        let caretPad = String(repeating: " ", count: max(0, column - 1))
+        out += "\n  \(String(text))\n  \(caretPad)^"
         return out
     }
 }
