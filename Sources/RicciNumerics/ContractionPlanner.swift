@@ -66,9 +66,12 @@ public enum ContractionPlanner {
 
     // MARK: - Orders (pairs of positions in a shrinking working list, opt_einsum style)
 
-    /// ((0·1)·2)·3…, as positions in the working list (the result is appended at the end).
+    /// ((0·1)·2)·3…, as positions in the working list: results are appended at the end, so after
+    /// the first step the running product is last and the next input is first.
     static func naiveOrder(_ nodes: [PlanBuilder.Node]) -> [(Int, Int)] {
-        nodes.count < 2 ? [] : (1..<nodes.count).map { _ in (0, 1) }
+        let m = nodes.count
+        guard m > 1 else { return [] }
+        return [(0, 1)] + (1..<(m - 1)).map { step in (m - step - 1, 0) }
     }
 
     /// Greedy: the pair that shrinks memory most (result − inputs), then fewest FLOPs.

@@ -30,7 +30,7 @@ public struct EinsteinPrinter {
     /// Prints a whole lowered program, one statement per line (hoisted definitions first).
     public static func print(_ p: LoweredProgram, format: OutputFormat) -> String {
         var pr = EinsteinPrinter(format: format, dims: p.typed.dims, taken: Set(p.typed.names))
-        var lines: [String] = []
+        var lines: [String] = format == .latex ? [] : declarations(p.typed)
         for (k, s) in p.statements.enumerated() {
             let name = s.name ?? (k == p.statements.count - 1 ? pr.freshName("result") : pr.freshName("T"))
             let line = pr.statement(name, s.expr)
@@ -39,6 +39,22 @@ public struct EinsteinPrinter {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Declarations of every name the program does not define, with inferred types and properties,
+    /// so that the printed program parses back on its own.
+    public static func declarations(_ p: TypedProgram) -> [String] {
+        p.names.compactMap { n in
+            guard let s = p.symbols[n], s.definition == nil else { return nil }
+            var t: String
+            switch s.kind {
+            case .tensor(let shape): t = p.dims.typeText(shape)
+            case .elementwise: t = "elementwise"
+            case .function(let r, _): t = "function -> " + p.dims.typeText(r)
+            }
+            if !s.properties.isEmpty { t += ", " + s.properties.map(\.rawValue).joined(separator: ", ") }
+            return "\(n): \(t)"
+        }
     }
 
     mutating func freshName(_ base: String) -> String {

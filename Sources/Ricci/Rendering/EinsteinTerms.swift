@@ -117,6 +117,8 @@ extension EinsteinPrinter {
                 let base = single ? a : (format == .latex ? "\\left(\(a)\\right)" : "(\(a))")
                 if format == .latex { return "{\(base)}^{\(number(p))}" }
                 return base + "^" + (p < 0 ? "(\(number(p)))" : number(p))
+            case .builtin(.sqrt, 0) where format == .latex:
+                return "\\sqrt{\(a)}"
             case .builtin(let fn, let d):
                 return functionName(fn.rawValue, d) + paren(a)
             case .user(let n, let d):

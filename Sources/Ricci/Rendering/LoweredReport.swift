@@ -29,7 +29,9 @@ public struct LoweredReport: Sendable {
     public func json() -> JSON {
         let p = lowered.typed
         let shape = p.resolve(p.result.shape)
-        let lines = einstein(.text).split(separator: "\n").map(String.init)
+        let all = einstein(.text).split(separator: "\n").map(String.init)
+        let declared = EinsteinPrinter.declarations(p).count
+        let lines = Array(all.dropFirst(declared))
         return .object([
             ("input", .string(p.program.source)),
             ("wrt", .array([])),
@@ -44,7 +46,7 @@ public struct LoweredReport: Sendable {
                 let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " ") }
                 return .array(parts.map { .string($0) })
             })),
-            ("program", .string(lines.joined(separator: "\n"))),
+            ("program", .string(all.joined(separator: "\n"))),
             ("types", .object(types.map { ($0.0, .string($0.1)) })),
             ("latex", .string(einstein(.latex))),
             ("unicode", .string(einstein(.unicode))),
