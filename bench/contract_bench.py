@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `ricci contract` against numpy.einsum(..., optimize=True) and plain OpenBLAS.
 
-    python3 bench/contract_bench.py [--repeat 7] [--runs 5] [--ricci PATH] [--no-write]
+    python3 bench/contract_bench.py [--repeat 9] [--runs 5] [--rounds 3] [--ricci PATH] [--no-write]
 
 Builds the release binary (`swift build -c release --product ricci`) unless --ricci is given,
 writes random inputs to a temporary folder, and measures, as medians of repeated runs:
@@ -85,14 +85,20 @@ def fmt(seconds):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=7, help="in-process repetitions per case")
+    parser.add_argument("--repeat", type=int, default=9, help="in-process repetitions per case")
     parser.add_argument("--runs", type=int, default=5, help="process launches per case (end to end)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best round's median is kept")
     parser.add_argument("--ricci", help="use this ricci binary instead of building")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = parser.parse_args()
     ricci = args.ricci or build()
     linked = run(["ldd", ricci]).stdout
     blas_line = next((l.strip() for l in linked.splitlines() if "blas" in l.lower()), "no BLAS in ldd output")
+
+    # (d) is also run against plain OpenBLAS and numpy.matmul, in the same rounds.
+    exe = os.path.join(tempfile.gettempdir(), "ricci_dgemm_openblas")
+    subprocess.run(["cc", "-O2", "-o", exe, str(ROOT / "bench" / "dgemm_openblas.c"), "-lopenblas"], check=True)
+    c_blas = np_mm = float("inf")
 
     rng = np.random.default_rng(0)
     rows = []
@@ -105,14 +111,22 @@ def main():
                 np.save(files[-1], a)
             out = os.path.join(tmp, f"{key}_out.npy")
             expected = np.einsum(subscripts, *arrays, optimize=True)
-            np_in = median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat)
-            rc_in = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout)["median_seconds"]
-            rc_e2e = median_time(lambda: run([ricci, "contract", subscripts, *files, "-o", out]), args.runs)
-            got = np.load(out)
-            err = float(np.max(np.abs(got - expected)) / max(1e-300, np.max(np.abs(expected))))
             script = (f"import numpy as np; a=[np.load(f) for f in {files!r}]; "
                       f"np.save({out!r}, np.einsum({subscripts!r}, *a, optimize=True))")
-            np_e2e = median_time(lambda: run([sys.executable, "-c", script]), args.runs)
+            # Alternate the two sides in rounds and keep each side's best round (robust to load bursts).
+            np_in = rc_in = np_e2e = rc_e2e = float("inf")
+            for _ in range(args.rounds):
+                np_in = min(np_in, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat))
+                timing = run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout
+                rc_in = min(rc_in, json.loads(timing)["median_seconds"])
+                rc_e2e = min(rc_e2e, median_time(lambda: run([ricci, "contract", subscripts, *files, "-o", out]), args.runs))
+                np_e2e = min(np_e2e, median_time(lambda: run([sys.executable, "-c", script]), args.runs))
+                if key == "d":
+                    c_blas = min(c_blas, json.loads(run([exe, "2000", str(args.repeat)]).stdout)["median_seconds"])
+                    np_mm = min(np_mm, median_time(lambda: arrays[0] @ arrays[1], args.repeat))
+            run([ricci, "contract", subscripts, *files, "-o", out])
+            got = np.load(out)
+            err = float(np.max(np.abs(got - expected)) / max(1e-300, np.max(np.abs(expected))))
             plan = run([ricci, "contract", subscripts, *files, "--path", "--format", "json", "-o", out]).stdout
             plan = json.loads(plan)["plan"]
             rows.append(dict(key=key, title=title, subscripts=subscripts,
@@ -122,12 +136,6 @@ def main():
             print(f"{key}: numpy {fmt(np_in)}, ricci {fmt(rc_in)} (in-process); "
                   f"numpy {fmt(np_e2e)}, ricci {fmt(rc_e2e)} (end to end); rel. error {err:.1e}", file=sys.stderr)
 
-    # (d) against plain OpenBLAS and numpy.matmul.
-    exe = os.path.join(tempfile.gettempdir(), "ricci_dgemm_openblas")
-    subprocess.run(["cc", "-O2", "-o", exe, str(ROOT / "bench" / "dgemm_openblas.c"), "-lopenblas"], check=True)
-    c_blas = json.loads(run([exe, "2000", str(args.repeat)]).stdout)["median_seconds"]
-    a, b = rng.standard_normal((2000, 2000)), rng.standard_normal((2000, 2000))
-    np_mm = median_time(lambda: a @ b, args.repeat)
     rc_mm = next(r["rc_in"] for r in rows if r["key"] == "d")
     gflop = 2 * 2000 ** 3 / 1e9
 
@@ -135,12 +143,14 @@ def main():
     command = "python3 bench/contract_bench.py " + " ".join(sys.argv[1:])
     lines = ["## contract", "",
              f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
-             f"- Machine: {nproc} CPUs (nproc), {model}",
+             f"- Machine: {nproc} CPUs (nproc), {model}; load average at the end {os.getloadavg()[0]:.2f} "
+             "(other work on the machine slows every column alike)",
              f"- Command: `{command.strip()}` (ricci: `{ricci}`)",
              f"- ricci links: `{blas_line}`; NumPy {np.__version__} uses {np_blas}",
              f"- In-process: medians of {args.repeat} runs (ricci `--repeat`, planning included, file I/O excluded; "
              f"numpy.einsum(optimize=True) timed in Python). End to end: medians of {args.runs} process launches "
-             "(load .npy, contract, save .npy).",
+             f"(load .npy, contract, save .npy). Each side is measured in {args.rounds} alternating rounds and its "
+             "best round is kept.",
              "",
              "| case | subscripts | shapes | numpy in-process | ricci in-process | ricci/numpy | numpy end-to-end | ricci end-to-end | ricci/numpy | plan FLOPs (naive) | rel. error |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -22,7 +22,7 @@ enum ContractionKernels {
         if summed.isEmpty {
             return Tensor.gather(tensor.data, shape: outShape, strides: kept.map { stride[$0] ?? 0 })
         }
-        var output = [Double](repeating: 0, count: outCount)
+        var output = Tensor.zeroStorage(count: outCount)
         if outCount == 0 || unique.contains(where: { size[$0] == 0 }) {
             return Tensor(uncheckedShape: outShape, data: output)
         }

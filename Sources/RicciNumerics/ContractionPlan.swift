@@ -94,6 +94,8 @@ public struct ContractionPlan: Sendable, CustomStringConvertible {
         return steps.first(where: { $0.result == id })?.labels ?? []
     }
 
+    /// The plan as a table in the manner of opt_einsum's `PathInfo`: the equation, the strategy,
+    /// FLOPs and largest intermediate against the naive left-to-right order, then one row per step.
     public var description: String {
         var lines: [String] = []
         lines.append("  Complete contraction:  \(equation)")
@@ -104,7 +106,8 @@ public struct ContractionPlan: Sendable, CustomStringConvertible {
         lines.append("  Largest intermediate:  \(Self.format(largestIntermediate)) elements"
                      + "   (naive: \(Self.format(naiveLargestIntermediate)))")
         lines.append(String(repeating: "-", count: 72))
-        lines.append("  step  operands          summed    result              FLOPs       size")
+        lines.append("  " + [pad("step", 4), pad("operands", 17), pad("summed", 9), pad("result", 19), pad("FLOPs", 11), "size"]
+            .joined(separator: " "))
         for (number, step) in steps.enumerated() {
             let lhsText = "T\(step.lhs)[\(names(labels(ofOperand: step.lhs)))]"
             let operands = step.rhs.map { "\(lhsText)·T\($0)[\(names(labels(ofOperand: $0)))]" } ?? lhsText

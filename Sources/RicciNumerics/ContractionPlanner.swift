@@ -8,9 +8,9 @@ import Foundation
 /// of the sizes of all labels involved, doubled when something is summed (a multiply and an add).
 public enum ContractionPlanner {
     /// `.auto` uses `.optimal` up to this many operands (after reduction), `.greedy` beyond.
-    public static let autoOptimalLimit = 10
+    public static let autoOptimalLimit = 8
     /// The most operands `.optimal` accepts (its search grows as 3ⁿ).
-    public static let optimalLimit = 14
+    public static let optimalLimit = 12
 
     /// Plans `inputs → output`.
     /// - Parameters:

@@ -41,6 +41,10 @@ enum BLASKernels {
                      m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
                      alpha: Double = 1, beta: Double = 0) throws {
         GSLRuntime.ensureInitialized()
+        if n == 1 || m == 1 {
+            try gemv(a, b, c, m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta)
+            return
+        }
         let status = GSLViews.withMatrix(a, rows: transA ? k : m, columns: transA ? m : k) { ma in
             GSLViews.withMatrix(b, rows: transB ? n : k, columns: transB ? k : n) { mb in
                 GSLViews.withMutableMatrix(c, rows: m, columns: n) { mc in
@@ -50,5 +54,31 @@ enum BLASKernels {
             }
         }
         try GSLRuntime.check(status, operation: "dgemm")
+    }
+
+    /// A GEMM with one output row or column is a matrix-vector product: `gsl_blas_dgemv`.
+    private static func gemv(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                             m: Int, n: Int, k: Int, transA: Bool, transB: Bool, alpha: Double, beta: Double) throws {
+        let status: Int32
+        if n == 1 {
+            // c (m) = op(A) (m×k) · b (k); a k×1 or 1×k B is a contiguous vector either way.
+            status = GSLViews.withMatrix(a, rows: transA ? k : m, columns: transA ? m : k) { ma in
+                GSLViews.withVector(b, count: k) { vb in
+                    GSLViews.withMutableVector(c, count: m) { vc in
+                        gsl_blas_dgemv(transA ? CblasTrans : CblasNoTrans, alpha, ma, vb, beta, vc)
+                    }
+                }
+            }
+        } else {
+            // c (n) = op(B)ᵀ (n×k) · a (k), with B stored k×n (or n×k when transB).
+            status = GSLViews.withMatrix(b, rows: transB ? n : k, columns: transB ? k : n) { mb in
+                GSLViews.withVector(a, count: k) { va in
+                    GSLViews.withMutableVector(c, count: n) { vc in
+                        gsl_blas_dgemv(transB ? CblasNoTrans : CblasTrans, alpha, mb, va, beta, vc)
+                    }
+                }
+            }
+        }
+        try GSLRuntime.check(status, operation: "dgemv")
     }
 }

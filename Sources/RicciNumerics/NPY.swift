@@ -10,15 +10,13 @@ import Foundation
 public enum NPY {
     private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
-    /// Reads a `.npy` file.
+    /// Reads a `.npy` file. Float64 data is read straight into the tensor's storage (no extra copy).
     public static func read(contentsOf path: String) throws -> Tensor {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw NumericError.file(path: path, message: "cannot read the file (\(FileProblem.describe(error, path: path)))")
+        guard !FileProblem.isDirectory(path), let handle = FileHandle(forReadingAtPath: path) else {
+            throw NumericError.file(path: path, message: "cannot read the file (\(FileProblem.describe(nil, path: path)))")
         }
-        return try decode(data, source: path)
+        defer { try? handle.close() }
+        return try decode(try FileBytes(handle: handle, path: path), source: path)
     }
 
     /// Writes `tensor` as a `float64` C-order `.npy` file (atomically).
@@ -26,7 +24,7 @@ public enum NPY {
         do {
             try encode(tensor).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw NumericError.file(path: path, message: "cannot write the file (\(FileProblem.describe(error, path: path)))")
+            throw NumericError.file(path: path, message: "cannot write the file (\(FileProblem.describeWrite(error, path: path)))")
         }
     }
 
@@ -39,7 +37,8 @@ public enum NPY {
         let padded = (preamble + headerLength + 63) / 64 * 64
         let padding = padded - preamble - headerLength
         headerLength += padding
-        var out = Data(magic)
+        var out = Data(capacity: padded + tensor.count * 8)
+        out.append(contentsOf: magic)
         if preamble == 10 {
             out.append(contentsOf: [1, 0, UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)])
         } else {
@@ -49,18 +48,22 @@ public enum NPY {
         out.append(contentsOf: Array(text.utf8))
         out.append(contentsOf: [UInt8](repeating: 0x20, count: padding))
         out.append(0x0A)
-        tensor.data.withUnsafeBufferPointer { buffer in
-            for value in buffer {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) }
-            }
-        }
+        #if _endian(little)
+        tensor.data.withUnsafeBytes { out.append(contentsOf: $0) }
+        #else
+        for value in tensor.data { withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        #endif
         return out
     }
 
     /// Decodes the bytes of a `.npy` file; `source` names it in error messages.
     public static func decode(_ data: Data, source: String = "<npy data>") throws -> Tensor {
+        try decode(DataBytes(data: data), source: source)
+    }
+
+    private static func decode(_ input: some NPYBytes, source: String) throws -> Tensor {
         func fail(_ message: String) -> NumericError { .file(path: source, message: message) }
-        let bytes = [UInt8](data.prefix(12))
+        let bytes = try input.bytes(at: 0, count: 12)
         guard bytes.count >= 10, Array(bytes.prefix(6)) == magic else {
             throw fail("not a .npy file (the magic string \\x93NUMPY is missing)")
         }
@@ -72,91 +75,41 @@ public enum NPY {
             ? Int(bytes[8]) | Int(bytes[9]) << 8
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
         let dataStart = headerStart + headerLength
-        guard data.count >= dataStart else {
-            throw fail("the file is truncated: the header needs \(headerLength) bytes, only \(data.count - headerStart) remain")
+        guard input.size >= dataStart else {
+            throw fail("the file is truncated: the header needs \(headerLength) bytes, only \(input.size - headerStart) remain")
         }
-        let headerBytes = data.subdata(in: data.startIndex + headerStart ..< data.startIndex + dataStart)
-        guard let text = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
+        let headerBytes = try input.bytes(at: headerStart, count: headerLength)
+        guard let text = String(bytes: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw fail("the header is not valid text")
         }
         let header = try NPYHeader.parse(text, source: source)
         let dtype = try NPYDType(header.descr, fail: fail)
         let count = try Tensor.checkedCount(header.shape)
         let needed = count * dtype.size
-        let available = data.count - dataStart
+        let available = input.size - dataStart
         guard available >= needed else {
             throw fail("the file is truncated: shape \(Tensor.describe(header.shape)) of \(header.descr) needs \(needed) bytes of data, found \(available)")
         }
         guard available == needed else {
             throw fail("\(available - needed) unexpected bytes follow the data of shape \(Tensor.describe(header.shape))")
         }
-        let values = data.withUnsafeBytes { raw in dtype.convert(raw, offset: dataStart, count: count) }
+        let values: [Double]
+        if dtype.isNativeDouble {
+            var complete = true
+            values = Tensor.makeStorage(count: count) { buffer in
+                complete = input.copy(at: dataStart, into: UnsafeMutableRawBufferPointer(buffer))
+                if !complete, let base = buffer.baseAddress { base.initialize(repeating: 0, count: count) }
+            }
+            guard complete else { throw fail("the data could not be read completely") }
+        } else {
+            let raw = try input.bytes(at: dataStart, count: needed)
+            guard raw.count == needed else { throw fail("the data could not be read completely") }
+            values = raw.withUnsafeBytes { dtype.convert($0, offset: 0, count: count) }
+        }
         if header.fortranOrder && header.shape.count > 1 {
             let reversed = Tensor(uncheckedShape: Array(header.shape.reversed()), data: values)
             return try reversed.transposed(Array((0..<header.shape.count).reversed()))
         }
         return Tensor(uncheckedShape: header.shape, data: values)
-    }
-}
-
-/// An element type of a `.npy` file that can be read as `Double`.
-struct NPYDType {
-    enum Kind { case float, signed, unsigned, bool }
-    let kind: Kind
-    let size: Int
-
-    init(_ descr: String, fail: (String) -> NumericError) throws {
-        var text = Substring(descr)
-        var order: Character = "|"
-        if let first = text.first, "<>|=".contains(first) { order = first; text = text.dropFirst() }
-        if text == "?" { (kind, size) = (.bool, 1); return }
-        guard let code = text.first, let bytes = Int(text.dropFirst()) else {
-            throw fail("unsupported dtype '\(descr)'")
-        }
-        switch (code, bytes) {
-        case ("f", 4), ("f", 8): kind = .float
-        case ("i", 1), ("i", 2), ("i", 4), ("i", 8): kind = .signed
-        case ("u", 1), ("u", 2), ("u", 4), ("u", 8): kind = .unsigned
-        case ("b", 1): kind = .bool
-        case ("c", _): throw fail("complex dtype '\(descr)' is not supported (real numbers only)")
-        case ("O", _): throw fail("object dtype '\(descr)' (pickled data) is not supported")
-        default: throw fail("unsupported dtype '\(descr)' (float64, float32, integers and booleans are supported)")
-        }
-        size = bytes
-        if order == ">" && size > 1 {
-            throw fail("big-endian dtype '\(descr)' is not supported; save with a little-endian dtype, e.g. arr.astype('<f8')")
-        }
-    }
-
-    /// Reads `count` little-endian elements starting at `offset` and widens them to `Double`.
-    func convert(_ raw: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: count)
-        for i in 0..<count {
-            let at = offset + i * size
-            switch (kind, size) {
-            case (.float, 8): out[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
-            case (.float, _): out[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))))
-            case (.signed, 1): out[i] = Double(raw.loadUnaligned(fromByteOffset: at, as: Int8.self))
-            case (.signed, 2): out[i] = Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
-            case (.signed, 4): out[i] = Double(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
-            case (.signed, _): out[i] = Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self)))
-            case (.unsigned, 1): out[i] = Double(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self))
-            case (.unsigned, 2): out[i] = Double(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
-            case (.unsigned, 4): out[i] = Double(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
-            case (.unsigned, _): out[i] = Double(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
-            case (.bool, _): out[i] = raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0 ? 1 : 0
-            }
-        }
-        return out
-    }
-}
-
-/// Short explanations of Foundation file errors.
-enum FileProblem {
-    static func describe(_ error: Error, path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "it is a directory" }
-        return (error as NSError).localizedDescription
     }
 }

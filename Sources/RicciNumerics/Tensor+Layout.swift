@@ -49,10 +49,9 @@ extension Tensor {
             }
         }
         let count = shape.reduce(1, *)
-        var output = [Double](repeating: 0, count: count)
-        if count == 0 { return Tensor(uncheckedShape: shape, data: output) }
-        source.withUnsafeBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
+        if count == 0 { return Tensor(uncheckedShape: shape, data: []) }
+        let output = makeStorage(count: count) { dst in
+            source.withUnsafeBufferPointer { src in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
                 gatherKernel(s, d, dims)
             }
@@ -63,6 +62,10 @@ extension Tensor {
     private static func gatherKernel(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>,
                                      _ dims: [(size: Int, stride: Int)]) {
         guard let inner = dims.last else { dst[0] = src[0]; return }
+        if inner.stride != 1, let contiguous = dims.firstIndex(where: { $0.stride == 1 }) {
+            tiledGather(src, dst, dims, contiguous: contiguous)
+            return
+        }
         let outer = Array(dims.dropLast())
         var counter = [Int](repeating: 0, count: outer.count)
         var srcOffset = 0
@@ -87,6 +90,46 @@ extension Tensor {
                 axis -= 1
             }
             if axis < 0 { return }
+        }
+    }
+
+    /// A gather whose innermost output axis is strided in the source while axis `contiguous` is
+    /// contiguous there (a transpose): copies 32×32 tiles of those two axes so both sides stay in cache.
+    private static func tiledGather(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>,
+                                    _ dims: [(size: Int, stride: Int)], contiguous p: Int) {
+        let last = dims.count - 1
+        var dstStrides = [Int](repeating: 1, count: dims.count)
+        for axis in stride(from: last - 1, through: 0, by: -1) { dstStrides[axis] = dstStrides[axis + 1] * dims[axis + 1].size }
+        let outer = (0..<last).filter { $0 != p }
+        var counter = [Int](repeating: 0, count: outer.count)
+        var s = 0, d = 0
+        let (rows, columns, columnStride, rowStride) = (dims[p].size, dims[last].size, dims[last].stride, dstStrides[p])
+        let tile = 32
+        while true {
+            for y0 in stride(from: 0, to: columns, by: tile) {
+                let y1 = min(y0 + tile, columns)
+                for x0 in stride(from: 0, to: rows, by: tile) {
+                    let x1 = min(x0 + tile, rows)
+                    for y in y0..<y1 {
+                        let from = src + s + y * columnStride
+                        let to = dst + d + y
+                        for x in x0..<x1 { to[x * rowStride] = from[x] }
+                    }
+                }
+            }
+            var k = outer.count - 1
+            while k >= 0 {
+                let axis = outer[k]
+                counter[k] += 1
+                s += dims[axis].stride
+                d += dstStrides[axis]
+                if counter[k] < dims[axis].size { break }
+                s -= dims[axis].stride * dims[axis].size
+                d -= dstStrides[axis] * dims[axis].size
+                counter[k] = 0
+                k -= 1
+            }
+            if k < 0 { return }
         }
     }
 }

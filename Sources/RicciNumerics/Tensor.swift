@@ -30,7 +30,7 @@ public struct Tensor: Sendable, Equatable {
     public init(zeros shape: [Int]) throws {
         let count = try Tensor.checkedCount(shape)
         self.shape = shape
-        self.data = [Double](repeating: 0, count: count)
+        self.data = Tensor.zeroStorage(count: count)
     }
 
     /// A tensor filled with one value.

@@ -84,4 +84,34 @@ final class ContractionTests: XCTestCase {
         assertClose(try Einsum.einsum("bij,bjk->bik", [x, y]),
                     try ReferenceContraction.contract([(x, [0, 1, 2]), (y, [0, 2, 3])], output: [0, 1, 3]))
     }
+
+    func testMatrixVectorProductsThroughBLASInEveryLayout() throws {
+        var rng = try RandomSource(seed: 12)
+        let a = try rng.tensor(shape: [80, 70]), x = try rng.tensor(shape: [70]), y = try rng.tensor(shape: [80])
+        let cases: [(String, [Tensor], [[Int]], [Int])] = [
+            ("ij,j->i", [a, x], [[0, 1], [1]], [0]),
+            ("ji,j->i", [a, y], [[1, 0], [1]], [0]),
+            ("j,ji->i", [y, a], [[1], [1, 0]], [0]),
+            ("j,ij->i", [x, a], [[1], [0, 1]], [0]),
+            ("ij,j->", [a, x], [[0, 1], [1]], []),
+        ]
+        for (text, operands, labels, output) in cases {
+            let expected = try ReferenceContraction.contract(Array(zip(operands, labels)).map { ($0.0, $0.1) }, output: output)
+            assertClose(try Einsum.einsum(text, operands), expected, tolerance: 1e-12, text)
+        }
+        let long = try rng.tensor(shape: [6000])
+        XCTAssertEqual(try Einsum.einsum("i,i", [long, long]).data[0], long.data.reduce(0) { $0 + $1 * $1 }, accuracy: 1e-9)
+    }
+
+    func testStrategySelectionAndLimits() throws {
+        let chain = { (n: Int) in (0..<n).map { (shape: [3, 3], labels: [$0, $0 + 1]) } }
+        XCTAssertEqual(try Einsum.plan(chain(ContractionPlanner.autoOptimalLimit), output: [0, ContractionPlanner.autoOptimalLimit]).strategy, .optimal)
+        XCTAssertEqual(try Einsum.plan(chain(ContractionPlanner.autoOptimalLimit + 1), output: [0, ContractionPlanner.autoOptimalLimit + 1]).strategy, .greedy)
+        XCTAssertNotNil(numericError { try Einsum.plan(chain(ContractionPlanner.optimalLimit + 1), output: [], strategy: .optimal) })
+        let long = chain(30)
+        var rng = try RandomSource(seed: 4)
+        let operands = try long.map { (tensor: try rng.tensor(shape: $0.shape), labels: $0.labels) }
+        let product = try operands.dropFirst().reduce(operands[0].tensor) { try Linalg.matmul($0, $1.tensor) }
+        assertClose(try Einsum.contract(operands, output: [0, 30]), product, tolerance: 1e-9)
+    }
 }

@@ -69,4 +69,21 @@ final class TensorTests: XCTestCase {
         XCTAssertNotNil(numericError { try Tensor(zeros: [4, 4]) })
         XCTAssertNoThrow(try Tensor(zeros: [2, 5]))
     }
+
+    func testLargeTransposesUseTheTiledAndHugePagePathsCorrectly() throws {
+        let (rows, columns) = (1030, 1100)  // over the huge-page threshold, not a multiple of the tile
+        let t = try Tensor(shape: [rows, columns], data: (0..<(rows * columns)).map(Double.init))
+        let u = try t.transposed([1, 0])
+        for (i, j) in [(0, 0), (1029, 1099), (17, 1000), (1000, 33), (512, 640)] {
+            XCTAssertEqual(u[[j, i]], t[[i, j]])
+        }
+        XCTAssertEqual(try u.transposed([1, 0]), t)
+        let cube = try Tensor(shape: [7, 9, 11], data: (0..<693).map(Double.init))
+        for perm in [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+            let p = try cube.transposed(perm)
+            var inverse = [0, 0, 0]
+            for (k, axis) in perm.enumerated() { inverse[axis] = k }
+            XCTAssertEqual(try p.transposed(inverse), cube, "\(perm)")
+        }
+    }
 }

@@ -98,7 +98,16 @@ extension Lowerer {
                 let v = try lower(f.expr, [])
                 acc = acc * (f.inverted ? v.applying(.power(-1)) : v)
             }
-            return restrict(acc, free)
+            // Indices summed in this term are local to it. The same name may be free elsewhere in the
+            // statement (`A[i, j] + x[i]*y[j]*B[i, j]` where the second term is a broadcast scalar), so
+            // the summed ones get fresh indices of their own.
+            var local: [Index: Index] = [:]
+            for n in e.summed {
+                let i = idx(n)
+                if !free.contains(i) { local[i] = fresh(n, i.dim) }
+            }
+            let term = restrict(acc, free)
+            return local.isEmpty ? term : term.renamed(local)
         case .sum(let terms):
             var all: [Term] = []
             for t in terms {

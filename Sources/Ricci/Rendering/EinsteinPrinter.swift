@@ -20,6 +20,9 @@ public struct EinsteinPrinter {
     var names: [Index: String] = [:]
     var usedIndexNames: Set<String> = []
     var leftSide: Set<String> = []
+    /// Indices of the statement being printed whose range the printed text fixes (they index a
+    /// tensor, or are tied by a delta to one that does); a delta on other indices prints as `eye(d)[i, j]`.
+    var ranged: Set<Index> = []
 
     public init(format: OutputFormat, dims: DimTable, taken: Set<String>) {
         self.format = format
@@ -71,6 +74,7 @@ public struct EinsteinPrinter {
     public mutating func statement(_ name: String, _ e: IndexExpr) -> String {
         names = [:]
         usedIndexNames = []
+        ranged = EinsteinPrinter.rangedIndices(e)
         for i in e.free { _ = indexName(i) }
         leftSide = Set(e.free.map { names[$0] ?? "" })
         let implicitOK = e.free.isEmpty && e.terms.allSatisfy { t in counts(t).allSatisfy { $0.value == 2 } }
@@ -87,6 +91,37 @@ public struct EinsteinPrinter {
     }
 
     // MARK: - indices
+
+    /// The indices whose range a printed statement fixes without help: those of tensors, ones, opaque
+    /// and matrix atoms, anywhere in the statement, and (transitively) those a delta ties to them.
+    static func rangedIndices(_ e: IndexExpr) -> Set<Index> {
+        var out = Set<Index>()
+        var deltas: [(Index, Index)] = []
+        func walk(_ x: IndexExpr) {
+            for t in x.terms {
+                for f in t.factors {
+                    switch f {
+                    case .tensor(_, let ix), .ones(let ix): out.formUnion(ix)
+                    case .delta(let a, let b): deltas.append((a, b))
+                    case .function(_, let arg): walk(arg)
+                    case .opaque(_, _, let arg, let ix): out.formUnion(ix); walk(arg)
+                    case .matrix(_, let args, let ix): out.formUnion(ix); args.forEach(walk)
+                    }
+                }
+            }
+        }
+        walk(e)
+        var changed = true
+        while changed {
+            changed = false
+            for (a, b) in deltas where out.contains(a) != out.contains(b) {
+                out.insert(a)
+                out.insert(b)
+                changed = true
+            }
+        }
+        return out
+    }
 
     mutating func indexName(_ i: Index) -> String {
         if let n = names[i] { return n }

@@ -55,10 +55,18 @@ extension EinsteinPrinter {
     mutating func nested(_ e: IndexExpr) -> (text: String, single: Bool) {
         for i in e.free { _ = indexName(i) }
         if format == .latex || inlineReadsBack(e) {
+            // one atomic factor: a power (`x^2`, right-associative when read back) or a product of
+            // ones (`ones(3)[i]*ones(4)[j]`) is not atomic and needs parentheses under another power
             let single = e.terms.count == 1 && e.terms[0].factors.count <= 1 && e.terms[0].coefficient == 1
+                && !e.terms[0].factors.contains { f in
+                    if case .function(.power, _) = f { return true }
+                    if case .ones(let ix) = f { return ix.count > 1 }
+                    return false
+                }
             return (sum(e), single)
         }
         let name = hoist(e)
+        if e.free.isEmpty { return (symbolName(name), true) }   // a scalar: `T`, not `T[]`
         return (entry(name, e.free.map { names[$0] ?? "?" }), true)
     }
 
@@ -78,6 +86,7 @@ extension EinsteinPrinter {
     mutating func statementExplicit(_ name: String, _ e: IndexExpr) -> String {
         names = [:]
         usedIndexNames = []
+        ranged = EinsteinPrinter.rangedIndices(e)
         let idx = e.free.map { indexName($0) }
         leftSide = Set(idx)
         return "\(entry(name, idx)) = \(sum(e))"
@@ -95,9 +104,15 @@ extension EinsteinPrinter {
     mutating func factor(_ f: Factor) -> String {
         switch f {
         case .tensor(let n, let ix):
+            // a scalar is its name: `alpha`, not `alpha[]` (which does not parse on a right side)
+            if ix.isEmpty { return symbolName(n) }
             return entry(n, ix.map { indexName($0) })
         case .delta(let a, let b):
             let (x, y) = (indexName(a), indexName(b))
+            if format != .latex, !ranged.contains(a), !ranged.contains(b) {
+                // nothing else in the statement gives these indices a range: write the identity's size
+                return entryOf("eye(\(dims.resolve(a.dim)))", [x, y])
+            }
             switch format {
             case .text: return "delta[\(x), \(y)]"
             case .unicode: return "δ[\(x),\(y)]"

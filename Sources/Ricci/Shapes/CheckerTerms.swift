@@ -122,10 +122,12 @@ extension TypeChecker {
     func decideIndices(_ t: inout TypedExpr, _ factors: [TypedExpr], _ level: Level, at loc: SourceLocation) throws {
         var count: [String: Int] = [:]
         var order: [String] = []
+        var thirdAt: [String: SourceLocation] = [:]   // where an index first appears a third time
         for f in factors {
             for i in Self.occurrences(f) {
                 if count[i] == nil { order.append(i) }
                 count[i, default: 0] += 1
+                if count[i] == 3 { thirdAt[i] = f.location }
             }
         }
         let lhs = Set(leftSide ?? [])
@@ -136,7 +138,7 @@ extension TypeChecker {
         case (.top, nil):
             if let bad = order.first(where: { count[$0]! > 2 }) {
                 throw RicciError(.index, "index \(bad) appears \(count[bad]!) times in one term; without an indexed left side "
-                    + "an index appears once (free) or twice (summed) — write a left side such as Y[\(bad)] = ...", at: loc)
+                    + "an index appears once (free) or twice (summed) — write a left side such as Y[\(bad)] = ...", at: thirdAt[bad] ?? loc)
             }
             t.free = order.filter { count[$0] == 1 }.sorted()
             t.summed = order.filter { count[$0] == 2 }

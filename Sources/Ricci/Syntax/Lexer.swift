@@ -22,9 +22,12 @@ public struct Lexer {
     private func peek(_ k: Int = 0) -> Character? { pos + k < chars.count ? chars[pos + k] : nil }
 
     private mutating func advance() {
-        if chars[pos] == "\n" { line += 1; column = 1 } else { column += 1 }
+        if Lexer.isNewline(chars[pos]) { line += 1; column = 1 } else { column += 1 }
         pos += 1
     }
+
+    /// A line end: `\n`, or `\r\n` (one Character in Swift).
+    static func isNewline(_ c: Character) -> Bool { c == "\n" || c == "\r\n" }
 
     static func isIdentifierStart(_ c: Character) -> Bool {
         c == "_" || (c.isLetter && c != "ᵀ" && c != "δ") || c == "δ"
@@ -37,8 +40,8 @@ public struct Lexer {
     private mutating func next() throws -> Token {
         while let c = peek() {
             if c == "#" {
-                while let d = peek(), d != "\n" { advance() }
-            } else if c == "\n" && depth == 0 {
+                while let d = peek(), !Lexer.isNewline(d) { advance() }
+            } else if Lexer.isNewline(c) && depth == 0 {
                 let loc = SourceLocation(line: line, column: column)
                 advance()
                 return Token(kind: .separator, location: loc)

@@ -24,7 +24,7 @@ public struct RicciError: Error, Hashable, Sendable, CustomStringConvertible {
     public func rendered(source: String) -> String {
         var out = "error: \(message)"
         guard location.line > 0 else { return out }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         out = "error (line \(location.line), column \(location.column)): \(message)"
         guard location.line <= lines.count else { return out }
         var text = Array(String(lines[location.line - 1]))

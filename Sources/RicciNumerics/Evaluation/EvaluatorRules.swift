@@ -77,11 +77,20 @@ extension Evaluator {
             return try Einsum.contract([(x, la), (y, lb)], output: out).reshaped(shape)
         case .power(let x, let p): return try map(try evalMatrix(x)) { pow($0, p) }
         case .entrywisePower(let x, let p): return try map(try evalMatrix(x)) { pow($0, p) }
-        case .matrixPower(let a, let n): return try matrixPower(try evalMatrix(a), n, shape)
+        case .matrixPower(let a, let n):
+            let base = try evalMatrix(a)
+            do { return try matrixPower(base, n, shape) } catch let err as NumericError {
+                throw RicciError(.numeric, err.description, at: e.location)   // X^(-1) of a singular X: point at the ^
+            }
         case .transpose(let x):
             return try asMatrix(try evalMatrix(x)).transposed().reshaped(shape)
         case .indexed, .delta, .term:
-            throw RicciError(.index, "internal: an indexed value where a matrix was expected", at: e.location)
+            // an Einstein term whose indices are all summed is a scalar: `A[i, j]*B[i, j]` inside sqrt(...)
+            let v = try evalEinstein(e)
+            guard v.labels.isEmpty else {
+                throw RicciError(.index, "internal: an indexed value where a matrix was expected", at: e.location)
+            }
+            return v.tensor
         }
     }
 
