@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ricci
 import Foundation
 import RicciNumerics
 
@@ -121,18 +122,5 @@ struct Contract: ParsableCommand {
         }
     }
 
-    private func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    private func jsonString(_ text: String) -> String { JSON.string(text).serialized(pretty: false) }
 }

@@ -49,14 +49,7 @@ public struct EinsteinPrinter {
     public static func declarations(_ p: TypedProgram) -> [String] {
         p.names.compactMap { n in
             guard let s = p.symbols[n], s.definition == nil else { return nil }
-            var t: String
-            switch s.kind {
-            case .tensor(let shape): t = p.dims.typeText(shape)
-            case .elementwise: t = "elementwise"
-            case .function(let r, _): t = "function -> " + p.dims.typeText(r)
-            }
-            if !s.properties.isEmpty { t += ", " + s.properties.map(\.rawValue).joined(separator: ", ") }
-            return "\(n): \(t)"
+            return "\(n): \(p.typeText(of: s))"
         }
     }
 

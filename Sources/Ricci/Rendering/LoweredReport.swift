@@ -12,17 +12,7 @@ public struct LoweredReport: Sendable {
     /// The inferred type of every name, in order of appearance.
     public var types: [(String, String)] {
         let p = lowered.typed
-        return p.names.compactMap { n in
-            guard let s = p.symbols[n] else { return nil }
-            var t: String
-            switch s.kind {
-            case .tensor(let shape): t = p.dims.typeText(shape)
-            case .elementwise: t = "elementwise"
-            case .function(let r, _): t = "function -> " + p.dims.typeText(r)
-            }
-            if !s.properties.isEmpty { t += ", " + s.properties.map(\.rawValue).joined(separator: ", ") }
-            return (n, t)
-        }
+        return p.names.compactMap { n in p.symbols[n].map { (n, p.typeText(of: $0)) } }
     }
 
     /// The JSON object of SYNTAX.md section 5 with `kind: "value"`.

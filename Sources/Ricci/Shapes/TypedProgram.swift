@@ -28,4 +28,16 @@ public struct TypedProgram: Sendable {
 
     /// A shape as it resolves now.
     public func resolve(_ shape: [DimVar]) -> [Dim] { shape.map { dims.resolve($0) } }
+
+    /// A symbol's type as a declaration writes it: `matrix(n, d), spd`, `elementwise`, `function -> matrix(n, l)`.
+    public func typeText(of s: Symbol) -> String {
+        var t: String
+        switch s.kind {
+        case .tensor(let shape): t = dims.typeText(shape)
+        case .elementwise: t = "elementwise"
+        case .function(let r, _): t = "function -> " + dims.typeText(r)
+        }
+        if !s.properties.isEmpty { t += ", " + s.properties.map(\.rawValue).joined(separator: ", ") }
+        return t
+    }
 }
