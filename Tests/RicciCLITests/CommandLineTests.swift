@@ -44,8 +44,8 @@ final class CommandLineTests: XCTestCase {
         // output goes to files, so that no pipe can fill up and block the child
         let outURL = temp.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errURL = temp.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         defer { try? out.close(); try? err.close() }
         let inp = Pipe()

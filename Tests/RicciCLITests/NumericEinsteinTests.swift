@@ -53,6 +53,26 @@ final class NumericEinsteinTests: XCTestCase {
         assertClose(ev("-A[i, j]*w[j]"), vector: matvec(A, w).map { -$0 })
     }
 
+    func testFullyContractedTermsInsideExpressions() {
+        // a term whose indices are all summed is a scalar, also inside a sum or a function
+        assertClose(ev("delta[i, j]*S[i, j] + δ[i, j]*S[j, i]"), scalar: 2 * (S[0][0] + S[1][1] + S[2][2]))
+        var xx = 0.0
+        for v in x { xx += v * v }
+        assertClose(ev("sqrt(x[i]*x[i])"), scalar: xx.squareRoot())
+        assertClose(ev("exp(x[i]*x[i]) - 1"), scalar: exp(xx) - 1)
+        var ac = 0.0
+        for i in 0..<3 { for j in 0..<4 { ac += A[i][j] * A[i][j] } }
+        assertClose(ev("log(A[i, j]*A[i, j])*w[k]"), vector: w.map { log(ac) * $0 })
+    }
+
+    func testScalarTermBroadcastsAndKeepsItsOwnSums() {
+        // x[i]*A[i, j]*w[j] has every index twice: it is the scalar xᵀAw, added to every entry of A
+        var q = 0.0
+        for i in 0..<3 { for j in 0..<4 { q += x[i] * A[i][j] * w[j] } }
+        assertClose(ev("A[i, j] + x[i]*A[i, j]*w[j]"), entrywise(A) { $0 + q })
+        assertClose(ev("Y[i, j] = A[i, j] - x[k]*A[k, l]*w[l]"), entrywise(A) { $0 - q })
+    }
+
     func testDelta() {
         assertClose(ev("delta[i, j]*S[i, j]"), scalar: S[0][0] + S[1][1] + S[2][2])
         assertClose(ev("δ[i, j]*A[j, k]"), A)

@@ -107,6 +107,20 @@ final class RoundTripTests: XCTestCase {
         Case("x: vector(n); -x.^2 + (-alpha)^2*x + 2^3^2*x"),
         Case("X: matrix(n, d); w: vector(d); y: vector(n); sum(log(1 + exp(-y .* (X*w))))"),
         Case("X: matrix(n, d); w: vector(d); normF(X*w - ones(n))^2/3 + lambda*w'*w"),
+        // regressions found by random round trips
+        Case("B: matrix(n, d); ((B.^2).^2).^2 + ones(n, d).^2"),                      // x^2^2 re-read as x^(2^2)
+        Case("x: vector(n); ((x'*x)^2)^3"),
+        Case("A: matrix(n, d); x: vector(n); y: vector(d); A[i, j] + x[i]*A[i, j]*y[j]"), // summed i, j vs free i, j
+        Case("A: matrix(n, d); B: matrix(d, n); S: matrix(n, n); S[k, i]*(A*B)[i, k] + sqrt(1 + A[i, j]^2)"),
+        Case("S: matrix(n, n); F: function -> matrix(n, n); y: vector(n); F'(S)[i, k, k, i] - sum(S)/(1 + y[i]^2)"),
+        Case("eye(5)"),                                                                  // a delta with no other range
+        Case("x: vector(d); y: vector(n); log(1 + x[j]*x[j])*(alpha - y[i])*δ[j, l]"),
+        Case("A: matrix(n, d); x: vector(d); y: vector(n); S: matrix(n, n); -(A[i, j]*x[j] - y[i])*δ[j, l]*tanh(S[i, k]*y[k])"),
+        Case("B: matrix(d, n); Y[] = -δ[j, l] + B[l, k]"),
+        Case("x: vector(n); x'"),                                                        // row vectors: a unit free index
+        Case("x: vector(n); A: matrix(n, d); x'*A"),
+        Case("x: vector(n); kron(x', x) + alpha*x*x'"),
+        Case("x: vector(n); softmax(x') + ones(n)'"),
     ]
 
     /// Inputs for a program: drawn by the engine (then made positive where asked).

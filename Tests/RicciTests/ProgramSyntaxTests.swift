@@ -100,6 +100,19 @@ final class ProgramSyntaxTests: XCTestCase {
         assertError("x: vector(2.5)\nx", .syntax, at: 1, 11, contains: ["integer"])
     }
 
+    func testMisspelledTypes() {
+        // a near-miss of a type keyword is a misspelled declaration, not `x : name` (a double-dot product)
+        assertError("x: scalr\nx", .syntax, at: 1, 4, contains: ["unknown type 'scalr'", "did you mean 'scalar'?"])
+        assertError("x: vektor(3)\nx", .syntax, at: 1, 4, contains: ["'vector'"])
+        assertError("X: Matrix(3, 4)\nX", .syntax, at: 1, 4, contains: ["'matrix'"])
+        assertError("T: tensr(2, 3, 4)\nT", .syntax, at: 1, 4, contains: ["'tensor'"])
+        assertError("h: elementwize\nh(x)", .syntax, at: 1, 4, contains: ["'elementwise'"])
+        assertError("F: fucntion -> scalar\nF(x)", .syntax, at: 1, 4, contains: ["'function'"])
+        // a real double-dot product of two names still parses
+        XCTAssertEqual(shape("x: vector(3); y: vector(3)\nx : y"), [])
+        XCTAssertEqual(shape("A: matrix(3, 4); B: matrix(3, 4)\nA : B"), [])
+    }
+
     func testDeclarationErrors() {
         assertError("x: vector(3, 4)\nx", .syntax, at: 1, 4, contains: ["vector takes one dimension"])
         assertError("X: matrix(3)\nX", .syntax, at: 1, 4, contains: ["matrix takes two dimensions"])

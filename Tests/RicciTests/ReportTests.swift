@@ -67,20 +67,58 @@ final class ReportTests: XCTestCase {
             "A[i, j]*B[j, k]", "Y[k, i] = A[i, j]*B[j, k]", "δ[i, j]*A[j, k]", "(X*W)[i, j]", "inv(A)[i, j]",
             "T: tensor(2, 3, 4, 5); A: matrix(2, 3); A : T", "T: tensor(2, 3, 4, 5); A: matrix(4, 5); T : A",
             "E = X*W; normF(E)^2", "-x.^2", "1 - tanh(U).^2",
+            // regressions: row vectors, a delta with no other range, powers of powers, local sums
+            "x: vector(3); x'", "x: vector(3); x'*A", "x: vector(3); kron(x', x)", "softmax(x')", "eye(5)",
+            "B: matrix(4, 3); ((B.^2).^2).^2", "A: matrix(3, 4); A[i, j] + x[i]*A[i, j]*y[j]",
+            "x: vector(4); log(1 + x[j]*x[j])*δ[j, l]",
         ]
         for src in programs {
             let low = try Lowerer.lower(source: src)
-            let original = low.typed.resolve(low.typed.result.shape).count
+            let original = low.typed.resolve(low.typed.result.shape)
             for format in [OutputFormat.text, .unicode] {
                 let printed = EinsteinPrinter.print(low, format: format)
                 do {
                     let back = try TypeChecker.check(source: printed)
-                    XCTAssertEqual(back.resolve(back.result.shape).count, original, "\(src) → \(printed)")
+                    XCTAssertEqual(back.resolve(back.result.shape), original, "\(src) → \(printed)")
                 } catch {
                     XCTFail("\(format) form of '\(src)' does not parse back: \(error)\n\(printed)")
                 }
             }
         }
+    }
+
+    func testPrinterRegressions() throws {
+        func text(_ src: String) throws -> String {
+            EinsteinPrinter.print(try Lowerer.lower(source: src), format: .text).split(separator: "\n").last.map(String.init) ?? ""
+        }
+        // a scalar is written by its name, not `alpha[]`
+        XCTAssertEqual(try text("x: vector(3); alpha*x"), "result[i] = alpha*x[i]")
+        XCTAssertEqual(try text("x: vector(3); logsumexp(x)"), "result = log(T)")
+        // the unit axis of a row vector appears on the right side too
+        XCTAssertEqual(try text("x: vector(3); x'"), "result[i, j] = x[j]*ones(1)[i]")
+        // a delta whose indices nothing else ranges: the identity's size is written
+        XCTAssertEqual(try text("eye(5)"), "result[i, j] = eye(5)[i, j]")
+        XCTAssertEqual(try text("x: vector(3); eye(3)*x"), "result[i] = delta[i, k]*x[k]")
+        // x^2^2 would read back as x^(2^2)
+        XCTAssertEqual(try text("B: matrix(4, 3); (B.^2).^3"), "result[i, j] = (B[i, j]^2)^3")
+        // the indices summed in the second term are not the free i, j of the first
+        let local = try text("A: matrix(3, 4); x: vector(3); y: vector(4); A[i, j] + x[i]*A[i, j]*y[j]")
+        XCTAssertFalse(local.contains("x[i]"), local)
+    }
+
+    func testLongErrorLineShowsAWindowAroundTheCaret() throws {
+        let long = "x: vector(3)\n" + Array(repeating: "x", count: 60).joined(separator: " + ") + " + y'"
+        let e = try XCTUnwrap(ricciError(long))
+        XCTAssertEqual(e.location.line, 2)
+        let lines = e.rendered(source: long).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertLessThanOrEqual(lines[1].count, 90)
+        // the caret stands under the same character as in the full line
+        let caret = try XCTUnwrap(lines[2].firstIndex(of: "^"))
+        let offset = lines[2].distance(from: lines[2].startIndex, to: caret)
+        let shown = Array(lines[1])
+        let full = Array(long.split(separator: "\n")[1])
+        XCTAssertEqual(shown[offset], full[e.location.column - 1])
     }
 
     /// The declaration statements of a program, re-rendered one per line (empty or ending in a newline).

@@ -15,6 +15,12 @@ extension EinsteinPrinter {
     mutating func term(_ t: Term, free: [Index]) -> String {
         var parts: [String] = []
         for f in t.factors { parts.append(factor(f)) }
+        if format != .latex {
+            // A free index no factor mentions (the unit axis of a row vector `x'`, a broadcast) must still
+            // appear in the printed term, or the left side would name an index the right side lacks.
+            let present = counts(t)
+            for i in free where present[i] == nil { parts.append(factor(.ones([i]))) }
+        }
         let c = t.coefficient
         var body = parts.joined(separator: times)
         if format == .latex {

@@ -80,6 +80,12 @@ public struct Parser {
                 pos += 2
                 return try declaration(name: name, at: loc)
             }
+            // `x: scalr` or `x: Vector(3)` is a misspelled declaration, not the double-dot product of x and a name
+            if peek(1).kind == .colon, case .identifier(let kw) = peek(2).kind,
+               let near = Parser.typeKeywords.sorted().first(where: { editDistance($0, kw.lowercased()) <= 1 }) {
+                throw RicciError(.syntax, "unknown type '\(kw)'; did you mean '\(near)'? (the types are scalar, vector(d), "
+                    + "matrix(r, c), tensor(d1, ...), elementwise, function -> TYPE)", at: peek(2).location)
+            }
             if peek(1).kind == .equals {
                 pos += 2
                 return .definition(name: name, indices: nil, value: try expression(), location: loc)
