@@ -35,9 +35,14 @@ demo: release
 	@echo "== OpenBLAS is linked ahead of GSL =="
 	ldd .build/release/ricci | grep -E 'openblas|gsl'
 
+# Every test (XCTest); the last line is the plain summary 'tests: N passed, M failed'.
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	@set -o pipefail; $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	failed=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	if [ -n "$$line" ]; then echo "tests: $$((total - failed)) passed, $$failed failed"; fi; exit $$status
 
 bench: release
 	python3 bench/contract_bench.py
