@@ -30,7 +30,7 @@ demo: release
 	.build/release/ricci eval -f examples/p4.ricci --random 1 --dims n=5,d=3,k=4
 	@echo
 	@echo "== a shape error, as a person would make it =="
-	-.build/release/ricci lower 'X: matrix(1, m); W: matrix(10, m); X*W'
+	@.build/release/ricci lower 'X: matrix(1, m); W: matrix(10, m); X*W' || echo "(exit status $$?: an error, as it should be)"
 	@echo
 	@echo "== OpenBLAS is linked ahead of GSL =="
 	ldd .build/release/ricci | grep -E 'openblas|gsl'
