@@ -80,7 +80,7 @@ public struct EinsteinPrinter {
         let saved = (names, usedIndexNames, leftSide)
         let rhs = sum(e)
         (names, usedIndexNames, leftSide) = saved
-        return "\(lhs) \(format == .latex ? "=" : "=") \(rhs)"
+        return "\(lhs) = \(rhs)"
     }
 
     // MARK: - indices

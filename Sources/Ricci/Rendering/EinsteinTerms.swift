@@ -41,10 +41,7 @@ extension EinsteinPrinter {
         }
     }
 
-    func number(_ c: Double) -> String {
-        let s = formatNumber(c)
-        return s
-    }
+    func number(_ c: Double) -> String { formatNumber(c) }
 
     /// Whether a nested sum reads back with the same summation under the implicit rule.
     func inlineReadsBack(_ e: IndexExpr) -> Bool {

@@ -4,7 +4,7 @@ public enum LaTeX {
     /// A variable or function name in LaTeX.
     public static func symbol(_ n: String) -> String {
         if Builtins.greek.contains(n) { return "\\" + n }
-        if n.count == 1 { return escape(n) }
+        if n.count == 1 { return escapeText(n) }
         if let us = n.firstIndex(of: "_"), us != n.startIndex, n.index(after: us) != n.endIndex {
             let base = String(n[..<us]), sub = String(n[n.index(after: us)...])
             return "\(symbol(base))_{\(escapeText(sub))}"
@@ -28,5 +28,4 @@ public enum LaTeX {
         return out
     }
 
-    static func escape(_ s: String) -> String { escapeText(s) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The result of `ricci lower` in every output form.
 public struct LoweredReport: Sendable {
     public let lowered: LoweredProgram
@@ -33,7 +35,7 @@ public struct LoweredReport: Sendable {
             ("matrix", .null),
             ("einstein", .string(lines.last ?? "")),
             ("where", .array(lines.dropLast().map { line in
-                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " ") }
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 return .array(parts.map { .string($0) })
             })),
             ("program", .string(all.joined(separator: "\n"))),
@@ -41,14 +43,5 @@ public struct LoweredReport: Sendable {
             ("latex", .string(einstein(.latex))),
             ("unicode", .string(einstein(.unicode))),
         ])
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = self
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
     }
 }

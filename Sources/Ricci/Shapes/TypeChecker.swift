@@ -201,12 +201,6 @@ public final class TypeChecker {
         return [r, c]
     }
 
-    func sameShape(_ a: [DimVar], _ b: [DimVar]) -> Bool {
-        let ca = matrixView(a).map { canonical($0.0, $0.1) } ?? a
-        let cb = matrixView(b).map { canonical($0.0, $0.1) } ?? b
-        return ca.count == cb.count
-    }
-
     /// Unifies two shapes axis by axis, or throws a shape error that names both.
     func unifyShapes(_ a: [DimVar], _ b: [DimVar], what: String, left: String, right: String,
                      at loc: SourceLocation) throws {
