@@ -44,6 +44,10 @@ public indirect enum Factor: Hashable, Sendable {
     case tensor(String, [Index])
     /// `δ[i, k]`.
     case delta(Index, Index)
+    /// The reshaping delta `delta[I, i, j]`: 1 when the combined index I is the pair (i, j) in
+    /// column-major order (I = i + dim(i)·j, counting from 0), else 0. It writes `vec` and `kron`
+    /// entrywise: vec(A)[I] = A[i, j]·δ[I, i, j].
+    case reshape(Index, Index, Index)
     /// An all-ones tensor over the indices (broadcasting).
     case ones([Index])
     /// `f(u)[i, j]`: the factor's indices are the argument's free indices.
@@ -58,6 +62,7 @@ public indirect enum Factor: Hashable, Sendable {
         switch self {
         case .tensor(_, let ix), .ones(let ix): return ix
         case .delta(let a, let b): return [a, b]
+        case .reshape(let c, let a, let b): return [c, a, b]
         case .function(_, let arg): return arg.free
         case .opaque(_, _, _, let ix), .matrix(_, _, let ix): return ix
         }

@@ -158,6 +158,7 @@ extension IndexExpr {
             switch f {
             case .tensor(let n, let ix): return .tensor(n, ix.map(r))
             case .delta(let a, let b): return .delta(r(a), r(b))
+            case .reshape(let c, let a, let b): return .reshape(r(c), r(a), r(b))
             case .ones(let ix): return .ones(ix.map(r))
             case .function(let g, let arg): return .function(g, arg.renamed(map))
             case .opaque(let n, let d, let arg, let ix): return .opaque(n, derivative: d, arg: arg, indices: ix.map(r))

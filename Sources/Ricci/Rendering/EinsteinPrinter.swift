@@ -96,6 +96,7 @@ public struct EinsteinPrinter {
                     switch f {
                     case .tensor(_, let ix), .ones(let ix): out.formUnion(ix)
                     case .delta(let a, let b): deltas.append((a, b))
+                    case .reshape(let c, let a, let b): out.formUnion([c, a, b])
                     case .function(_, let arg): walk(arg)
                     case .opaque(_, _, let arg, let ix): out.formUnion(ix); walk(arg)
                     case .matrix(_, let args, let ix): out.formUnion(ix); args.forEach(walk)

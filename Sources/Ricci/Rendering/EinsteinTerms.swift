@@ -121,6 +121,13 @@ extension EinsteinPrinter {
             case .unicode: return "δ[\(x),\(y)]"
             case .latex: return "\\delta_{\(latexIndices([x, y]))}"
             }
+        case .reshape(let c, let a, let b):
+            let ns = [c, a, b].map { indexName($0) }
+            switch format {
+            case .text: return "delta[\(ns.joined(separator: ", "))]"
+            case .unicode: return "δ[\(ns.joined(separator: ","))]"
+            case .latex: return "\\delta_{\(latexIndices(ns))}"
+            }
         case .ones(let ix):
             return ix.map { i in
                 let n = indexName(i)

@@ -1,0 +1,61 @@
+/// What is differentiated: a gradient (scalar by anything), a Jacobian (anything by anything) or a
+/// Hessian (second derivative of a scalar).
+public enum DerivativeKind: String, Sendable, CaseIterable {
+    case gradient, jacobian, hessian
+}
+
+/// The layout of a gradient (SYNTAX.md section 4): denominator (the variable's shape, the default)
+/// or numerator (transposed: a row vector, Wᵀ).
+public enum Layout: String, Sendable, CaseIterable {
+    case denominator, numerator
+}
+
+/// The printed form a result program uses for its last line.
+public enum ResultForm: Sendable {
+    case matrix, einstein
+}
+
+/// One derivative, simplified, in every form of SYNTAX.md section 4.
+public struct DerivativeResult: Sendable {
+    /// The variable differentiated by.
+    public var wrt: String
+    public var kind: DerivativeKind
+    public var layout: Layout
+    /// The result's shape (the objective's axes, then the variable's, as SYNTAX.md section 4 orders them).
+    public var shape: [Dim]
+    public var order: Int { shape.count }
+    /// The simplified index form; its free indices are the result's axes in order.
+    public var index: IndexExpr
+    /// The name the result is given in printed programs (`G`, or a fresh name if the program uses it).
+    public var name: String
+    /// Matrix notation (section 2), or `nil` when no matrix form is certain.
+    public var matrix: String?
+    /// The Einstein form: `G[k, l] = ...`.
+    public var einstein: String
+    /// The matricized form ∂vec(F)/∂vec(W)ᵀ for order 3 and 4 results, when known.
+    public var vec: String?
+    /// Named intermediates the forms refer to, in evaluation order: the program's own definitions
+    /// (as written) and hoisted Einstein definitions.
+    public var definitions: [(name: String, value: String)]
+    /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
+    public var einsteinDefinitions: [String]
+    /// Declarations of the program's inputs, so that printed programs parse on their own.
+    public var declarations: [String]
+    public var latex: String
+    public var unicode: String
+
+    /// A complete program whose value is the result, printed in `form` (nil if there is no matrix form):
+    /// declarations, the program's definitions, then `name = matrix` or the Einstein lines.
+    public func program(_ form: ResultForm) -> String? {
+        var lines = declarations + definitions.map { "\($0.name) = \($0.value)" }
+        switch form {
+        case .matrix:
+            guard let m = matrix else { return nil }
+            lines.append("\(name) = \(m)")
+        case .einstein:
+            lines += einsteinDefinitions
+            lines.append(einstein)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
