@@ -5,7 +5,7 @@ import ArgumentParser
 struct RicciCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ricci",
-        abstract: "Tensor calculus for matrix expressions: parse, lower to index form, evaluate, contract.",
-        subcommands: [Lower.self, Eval.self, Contract.self]
+        abstract: "Tensor calculus for matrix expressions: derivatives in matrix and index notation, evaluation, contraction.",
+        subcommands: [Grad.self, Jacobian.self, Hessian.self, Lower.self, Eval.self, Contract.self]
     )
 }

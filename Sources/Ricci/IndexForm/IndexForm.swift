@@ -19,6 +19,8 @@ public final class IndexGenerator: @unchecked Sendable {
         next += 1
         return Index(id: next, hint: hint, dim: dim)
     }
+    /// Continues numbering after `id` (no-op if already past it).
+    public func skip(to id: Int) { next = max(next, id) }
 }
 
 /// A function ℝ→ℝ applied entry by entry to a sub-expression.

@@ -1,0 +1,93 @@
+/// Differentiates index-form expressions by one variable of a lowered program.
+///
+/// `derivative(e, by: K)` is ∂e/∂W with the free indices `e.free + K` (K indexes W's axes): the
+/// explicit tensor Γ of DESIGN.md. The rules are the product rule over a term's factors and one rule
+/// per factor kind (an exhaustive switch, in FactorDerivatives.swift). A defined name is
+/// differentiated through its definition: ∂f/∂W = (∂f/∂E) : (∂E/∂W), with ∂E/∂W computed once and
+/// renamed at each use, so the program's own names (E, H) stay in the result.
+public final class Differentiator {
+    public let program: LoweredProgram
+    /// The variable differentiated by.
+    public let wrt: String
+    let gen: IndexGenerator
+    let simplifier: Simplifier
+    /// Lowered definitions by name.
+    var definitions: [String: IndexExpr] = [:]
+    /// ∂E/∂W per definition E, with the K indices used.
+    var definitionDerivatives: [String: (expr: IndexExpr, k: [Index])] = [:]
+    var dependence: [String: Bool] = [:]
+    /// Set when a rule meets a case it cannot differentiate (reported as an error, never a zero).
+    public internal(set) var unsupported: String?
+
+    /// Prepares differentiation of `program` by the input `wrt` (not checked here: see ``Derivatives``).
+    public init(_ program: LoweredProgram, wrt: String, generator: IndexGenerator) {
+        self.program = program
+        self.wrt = wrt
+        self.gen = generator
+        self.simplifier = Simplifier(generator: generator)
+        for s in program.statements { if let n = s.name { definitions[n] = s.expr } }
+    }
+
+    /// Fresh indices for the axes of a shape.
+    public func freshIndices(_ shape: [DimVar], hints: [String]) -> [Index] {
+        shape.enumerated().map { k, d in gen.fresh(k < hints.count ? hints[k] : "k\(k)", d) }
+    }
+
+    /// ∂e/∂W, unsimplified: free indices `e.free + k`.
+    public func derivative(_ e: IndexExpr, by k: [Index]) -> IndexExpr {
+        var terms: [Term] = []
+        for t in e.terms { terms += derivative(t, by: k) }
+        return IndexExpr(free: e.free + k, terms: terms)
+    }
+
+    /// The product rule: Σ over factors of (the other factors) · ∂factor.
+    func derivative(_ t: Term, by k: [Index]) -> [Term] {
+        var out: [Term] = []
+        for (m, f) in t.factors.enumerated() where depends(f) {
+            var others = t.factors
+            others.remove(at: m)
+            for u in derivative(f, by: k) {
+                out.append(Term(t.coefficient * u.coefficient, others + u.factors))
+            }
+        }
+        return out
+    }
+
+    /// Whether a defined or input name depends on W.
+    func depends(_ name: String) -> Bool {
+        if name == wrt { return true }
+        if let d = dependence[name] { return d }
+        dependence[name] = false   // definitions only refer to earlier names; this guards cycles
+        let r = definitions[name].map(depends) ?? false
+        dependence[name] = r
+        return r
+    }
+
+    func depends(_ e: IndexExpr) -> Bool { e.terms.contains { $0.factors.contains(where: depends) } }
+
+    func depends(_ f: Factor) -> Bool {
+        switch f {
+        case .tensor(let n, _): return depends(n)
+        case .delta, .reshape, .ones: return false
+        case .function(_, let a), .opaque(_, _, let a, _): return depends(a)
+        case .matrix(_, let args, _): return args.contains(where: depends)
+        }
+    }
+
+    /// ∂E/∂W of a definition, renamed to E's indices `ix` at its use and the variable's indices `k`.
+    func definitionDerivative(_ name: String, at ix: [Index], by k: [Index]) -> [Term] {
+        guard let def = definitions[name] else { return [] }
+        let cached: (expr: IndexExpr, k: [Index])
+        if let c = definitionDerivatives[name] {
+            cached = c
+        } else {
+            let kd = k.map { gen.fresh($0.hint, $0.dim) }
+            let d = simplifier.simplify(derivative(simplifier.simplify(def), by: kd))
+            cached = (d, kd)
+            definitionDerivatives[name] = cached
+        }
+        var map: [Index: Index] = [:]
+        for (a, b) in zip(cached.expr.free, ix + k) { map[a] = b }
+        return cached.expr.freshened(gen).renamed(map).terms
+    }
+}

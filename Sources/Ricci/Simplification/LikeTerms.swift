@@ -1,0 +1,62 @@
+/// Like-term merging: terms equal up to the order of their factors and the renaming of summed
+/// indices are added (canonical renaming: factors sorted by a signature that hides summed indices,
+/// then summed indices renamed by first occurrence).
+enum LikeTerms {
+    static func merge(_ e: IndexExpr) -> IndexExpr {
+        var order: [Term] = []
+        var sums: [Term: (Term, Double)] = [:]
+        for t in e.terms {
+            let k = key(t, free: e.free)
+            if let (first, c) = sums[k] {
+                sums[k] = (first, c + t.coefficient)
+            } else {
+                order.append(k)
+                sums[k] = (t, t.coefficient)
+            }
+        }
+        var terms: [Term] = []
+        for k in order {
+            guard let (t, c) = sums[k], c != 0, abs(c) > 1e-13 * max(1, abs(t.coefficient)) else { continue }
+            terms.append(Term(c, t.factors))
+        }
+        return IndexExpr(free: e.free, terms: terms)
+    }
+
+    /// The canonical form of an expression (for comparisons only: its summed indices get negative ids).
+    static func canonical(_ e: IndexExpr) -> IndexExpr {
+        var terms = e.terms.map { key($0, free: e.free) }
+        terms = terms.enumerated().map { ($1, String(describing: $1), $0) }
+            .sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
+        return IndexExpr(free: e.free, terms: terms)
+    }
+
+    /// The canonical term with coefficient 1.
+    static func key(_ t: Term, free: [Index]) -> Term {
+        let bound = Set(t.bound(free: free))
+        let placeholder = Index(id: 0, hint: "", dim: DimVar(id: 0))
+        var anonymous: [Index: Index] = [:]
+        for b in bound { anonymous[b] = placeholder }
+        let nested = t.factors.map(canonicalArguments)
+        let signed = nested.map { f in (f, String(describing: Term(1, [f]).renamed(anonymous).factors[0])) }
+        let sorted = signed.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
+        var map: [Index: Index] = [:]
+        var next = -1
+        for f in sorted {
+            for i in f.indices where bound.contains(i) && map[i] == nil {
+                map[i] = Index(id: next, hint: "", dim: DimVar(id: 0))
+                next -= 1
+            }
+        }
+        return Term(1, sorted).renamed(map)
+    }
+
+    /// A factor whose nested arguments are in canonical form.
+    static func canonicalArguments(_ f: Factor) -> Factor {
+        switch f {
+        case .tensor, .delta, .reshape, .ones: return f
+        case .function(let g, let a): return .function(g, canonical(a))
+        case .opaque(let n, let d, let a, let ix): return .opaque(n, derivative: d, arg: canonical(a), indices: ix)
+        case .matrix(let m, let args, let ix): return .matrix(m, args: args.map(canonical), indices: ix)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// Brings index-form expressions to a simplified canonical form: nested sums spliced, Kronecker
+/// deltas eliminated, powers of the same base merged, like terms merged up to renaming of summed
+/// indices.
+///
+/// The rules are applied in passes over the whole expression; the driver stops at a fixed point or
+/// after ``maxPasses`` passes and records why it stopped in ``stopReason``.
+public final class Simplifier {
+    let gen: IndexGenerator
+    /// The most passes a call to ``simplify(_:)`` makes.
+    public var maxPasses = 12
+    /// Why the last top-level ``simplify(_:)`` stopped.
+    public private(set) var stopReason = ""
+
+    public init(generator: IndexGenerator) { self.gen = generator }
+
+    /// The simplified expression (same free indices, same value).
+    public func simplify(_ e: IndexExpr) -> IndexExpr {
+        var current = e
+        for pass in 1...maxPasses {
+            let next = self.pass(current)
+            if next == current {
+                stopReason = "fixed point after \(pass) pass\(pass == 1 ? "" : "es")"
+                return next
+            }
+            current = next
+        }
+        stopReason = "stopped at the limit of \(maxPasses) passes"
+        return current
+    }
+
+    /// One pass: every term simplified, a lone parenthesized sum spliced into the outer sum, like terms merged.
+    func pass(_ e: IndexExpr) -> IndexExpr {
+        var terms: [Term] = []
+        for t in e.terms {
+            guard let s = simplify(t, free: e.free) else { continue }
+            if s.factors.count == 1, case .function(.identity, let inner) = s.factors[0], Set(inner.free) == Set(e.free) {
+                let moved = inner.freshened(gen)
+                terms += moved.terms.map { Term(s.coefficient * $0.coefficient, $0.factors) }
+            } else {
+                terms.append(s)
+            }
+        }
+        return LikeTerms.merge(IndexExpr(free: e.free, terms: terms))
+    }
+
+    /// One term simplified; nil when it is zero.
+    func simplify(_ t: Term, free: [Index]) -> Term? {
+        if t.coefficient == 0 { return nil }
+        var coefficient = t.coefficient
+        var factors: [Factor] = []
+        for f in t.factors {
+            guard let (c, fs) = simplify(f) else { return nil }
+            coefficient *= c
+            factors += fs
+        }
+        if coefficient == 0 { return nil }
+        factors = DeltaRules.eliminate(factors, free: free)
+        factors = PowerRules.merge(factors)
+        factors = OnesRules.repair(factors, free: free)
+        return Term(coefficient, factors)
+    }
+
+    /// A factor simplified into a coefficient and factors; nil when it is zero.
+    func simplify(_ f: Factor) -> (Double, [Factor])? {
+        switch f {
+        case .tensor, .delta, .reshape, .ones:
+            return (1, [f])
+        case .opaque(let n, let d, let arg, let ix):
+            return (1, [.opaque(n, derivative: d, arg: simplify(arg), indices: ix)])
+        case .matrix(let m, let args, let ix):
+            return (1, [.matrix(m, args: args.map(simplify), indices: ix)])
+        case .function(let g, let rawArg):
+            let arg = simplify(rawArg)
+            switch g {
+            case .identity:
+                if arg.isZero { return nil }
+                if arg.terms.count == 1 { return splice(arg) }
+                return (1, [.function(.identity, arg)])
+            case .power(let p):
+                return PowerRules.power(p, of: arg, gen)
+            case .builtin, .user:
+                return (1, [.function(g, arg)])
+            }
+        }
+    }
+
+    /// The factors of a one-term expression, with its summed indices made fresh.
+    func splice(_ e: IndexExpr) -> (Double, [Factor]) {
+        let t = e.freshened(gen).terms[0]
+        return (t.coefficient, t.factors)
+    }
+}
