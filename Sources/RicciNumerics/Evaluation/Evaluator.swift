@@ -156,13 +156,23 @@ public final class Evaluator {
                 inputs.append((name, t))
             case .elementwise:
                 if settings.functions[name] == nil {
-                    if random == nil { random = try RandomSource(seed: 0) }
-                    if var r = random { elementwise[name] = ElementwiseInstance(random: &r); random = r }
+                    var r = try functionSource(name)
+                    elementwise[name] = ElementwiseInstance(random: &r)
                 }
             case .function:
                 continue
             }
         }
+    }
+
+    /// The random source of a user function's stand-in: seeded by the seed and the function's name
+    /// alone, so the stand-in does not depend on which inputs are given or on the order of names
+    /// (a derivative program evaluated at the inputs of the original sees the same functions).
+    func functionSource(_ name: String) throws -> RandomSource {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let seed = settings.seed ?? 0
+        return try RandomSource(seed: (seed &* 0x9e37_79b9_7f4a_7c15) ^ hash)
     }
 
     func draw(_ shape: [Int], _ props: [Property]) throws -> Tensor {

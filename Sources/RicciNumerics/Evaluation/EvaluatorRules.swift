@@ -132,10 +132,8 @@ extension Evaluator {
 
     func applyOpaque(_ f: String, _ d: Int, _ x: Tensor, resultShape: [Int]) throws -> Tensor {
         if opaque[f] == nil {
-            if random == nil { random = try RandomSource(seed: 0) }
-            guard var r = random else { throw RicciError(.value, "no random source") }
+            var r = try functionSource(f)
             opaque[f] = try OpaqueInstance(result: resultShape, argument: x.shape, random: &r)
-            random = r
         }
         guard let inst = opaque[f] else { throw RicciError(.value, "no instance of \(f)") }
         return try inst.apply(x, derivative: d)
