@@ -55,8 +55,15 @@ enum LikeTerms {
         switch f {
         case .tensor, .delta, .reshape, .ones: return f
         case .function(let g, let a): return .function(g, canonical(a))
-        case .opaque(let n, let d, let a, let ix): return .opaque(n, derivative: d, arg: canonical(a), indices: ix)
-        case .matrix(let m, let args, let ix): return .matrix(m, args: args.map(canonical), indices: ix)
+        case .opaque(let n, let d, let a, let ix): return .opaque(n, derivative: d, arg: canonicalScope(a), indices: ix)
+        case .matrix(let m, let args, let ix): return .matrix(m, args: args.map(canonicalScope), indices: ix)
         }
+    }
+
+    /// The canonical form of an argument with its own scope: its free indices are renamed by position too.
+    static func canonicalScope(_ e: IndexExpr) -> IndexExpr {
+        var map: [Index: Index] = [:]
+        for (k, i) in e.free.enumerated() { map[i] = Index(id: -1000 - k, hint: "", dim: DimVar(id: 0)) }
+        return canonical(e.renamed(map))
     }
 }

@@ -56,6 +56,7 @@ public final class Simplifier {
         if coefficient == 0 { return nil }
         factors = DeltaRules.eliminate(factors, free: free)
         factors = PowerRules.merge(factors)
+        factors = GroupPowers.merge(factors, free: Set(free))
         factors = OnesRules.repair(factors, free: free)
         return Term(coefficient, factors)
     }
