@@ -24,7 +24,7 @@ enum LikeTerms {
 
     /// The canonical form of an expression (for comparisons only: its summed indices get negative ids).
     static func canonical(_ e: IndexExpr) -> IndexExpr {
-        var terms = e.terms.map { key($0, free: e.free) }
+        var terms = e.terms.map { Term($0.coefficient, key($0, free: e.free).factors) }
         terms = terms.enumerated().map { ($1, String(describing: $1), $0) }
             .sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
         return IndexExpr(free: e.free, terms: terms)
