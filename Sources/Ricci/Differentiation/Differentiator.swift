@@ -19,10 +19,16 @@ public final class Differentiator {
     /// Set when a rule meets a case it cannot differentiate (reported as an error, never a zero).
     public internal(set) var unsupported: String?
 
-    /// Prepares differentiation of `program` by the input `wrt` (not checked here: see ``Derivatives``).
-    public init(_ program: LoweredProgram, wrt: String, generator: IndexGenerator) {
+    /// When false, a defined name is a constant: the result is the direct (partial) derivative, as
+    /// reverse mode needs it.
+    public let throughDefinitions: Bool
+
+    /// Prepares differentiation of `program` by `wrt` (an input, or with `throughDefinitions: false`
+    /// also a defined name; not checked here: see ``Derivatives``).
+    public init(_ program: LoweredProgram, wrt: String, generator: IndexGenerator, throughDefinitions: Bool = true) {
         self.program = program
         self.wrt = wrt
+        self.throughDefinitions = throughDefinitions
         self.gen = generator
         self.simplifier = Simplifier(generator: generator)
         for s in program.statements { if let n = s.name { definitions[n] = s.expr } }
@@ -56,6 +62,7 @@ public final class Differentiator {
     /// Whether a defined or input name depends on W.
     func depends(_ name: String) -> Bool {
         if name == wrt { return true }
+        if !throughDefinitions { return false }
         if let d = dependence[name] { return d }
         dependence[name] = false   // definitions only refer to earlier names; this guards cycles
         let r = definitions[name].map(depends) ?? false
@@ -76,7 +83,7 @@ public final class Differentiator {
 
     /// ∂E/∂W of a definition, renamed to E's indices `ix` at its use and the variable's indices `k`.
     func definitionDerivative(_ name: String, at ix: [Index], by k: [Index]) -> [Term] {
-        guard let def = definitions[name] else { return [] }
+        guard throughDefinitions, let def = definitions[name] else { return [] }
         let cached: (expr: IndexExpr, k: [Index])
         if let c = definitionDerivatives[name] {
             cached = c

@@ -1,0 +1,85 @@
+/// Names for nested activations, as a person names the layers of a network (H1 = tanh(W1*X),
+/// H2 = tanh(W2*H1), ...): every entrywise function of the variables whose argument holds another
+/// one becomes a definition of its own. Derivatives then refer to the names, so a deep composition
+/// gives results whose size grows with its depth, not with its square.
+struct AutoNames {
+    let variables: Set<String>
+    let gen: IndexGenerator
+    var taken: Set<String>
+    var added: [LoweredStatement] = []
+    var dependent: Set<String>
+    var counter = 0
+
+    /// The program with nested activations named; the new statements come right before their first use.
+    static func apply(_ p: LoweredProgram, variables: [String], generator: IndexGenerator) -> LoweredProgram {
+        var namer = AutoNames(variables: Set(variables), gen: generator, taken: Set(p.typed.names), dependent: Set(variables))
+        var out: [LoweredStatement] = []
+        for s in p.statements {
+            var t = s
+            t.expr = namer.rewrite(s.expr)
+            out += namer.added
+            namer.added = []
+            out.append(t)
+            if let n = s.name, namer.depends(t.expr) { namer.dependent.insert(n) }
+        }
+        return LoweredProgram(typed: p.typed, statements: out)
+    }
+
+    func depends(_ e: IndexExpr) -> Bool { !e.tensorNames.isDisjoint(with: dependent) }
+
+    /// How deep entrywise functions of the variables nest in `e`.
+    func depth(_ e: IndexExpr) -> Int {
+        var d = 0
+        for t in e.terms {
+            for f in t.factors {
+                switch f {
+                case .function(let g, let a):
+                    let inner = depth(a)
+                    if case .identity = g { d = max(d, inner) }
+                    else if case .power = g { d = max(d, inner) }
+                    else { d = max(d, depends(a) ? inner + 1 : inner) }
+                case .opaque(_, _, let a, _): d = max(d, depth(a))
+                case .matrix(_, let args, _): d = max(d, args.map(depth).max() ?? 0)
+                case .tensor, .delta, .reshape, .ones: break
+                }
+            }
+        }
+        return d
+    }
+
+    mutating func rewrite(_ e: IndexExpr, inside: Bool = false) -> IndexExpr {
+        guard inside || depth(e) >= 2 else { return e }
+        return IndexExpr(free: e.free, terms: e.terms.map { t in Term(t.coefficient, t.factors.map { rewrite($0, inside: inside) }) })
+    }
+
+    /// A matrix- or vector-valued activation is named when its argument holds another activation of
+    /// the variables, or when it is itself inside a named one.
+    mutating func rewrite(_ f: Factor, inside: Bool) -> Factor {
+        guard case .function(let g, let a) = f else { return f }
+        switch g {
+        case .identity, .power: return .function(g, rewrite(a, inside: inside))
+        case .builtin, .user:
+            let named = !a.free.isEmpty && depends(a) && (inside || depth(a) >= 1)
+            let arg = rewrite(a, inside: inside || named)
+            guard named else { return .function(g, arg) }
+            let name = freshName()
+            var seen = Set<Index>()
+            let free = arg.free.filter { seen.insert($0).inserted }
+            // the definition gets indices of its own (the use's indices may be summed elsewhere in the statement)
+            var map: [Index: Index] = [:]
+            for i in free { map[i] = gen.fresh(i.hint, i.dim) }
+            let body = IndexExpr(free: free, terms: [Term(1, [.function(g, arg)])]).renamed(map)
+            added.append(LoweredStatement(name: name, expr: body, implicit: false))
+            dependent.insert(name)
+            return .tensor(name, free)
+        }
+    }
+
+    mutating func freshName() -> String {
+        while true {
+            counter += 1
+            let n = "H\(counter)"
+            if !taken.contains(n) { taken.insert(n); return n }
+        }
+    }
+}
