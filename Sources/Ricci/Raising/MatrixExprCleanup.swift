@@ -1,0 +1,70 @@
+/// The last pass over a raised expression: names for the forms a person recognizes.
+///
+/// - `sqrt(x'*x)` → `norm2(x)`, `sqrt(A : A)` → `normF(A)`;
+/// - `log(sum(exp(x)))` → `logsumexp(x)`, `sum(abs(A))` → `norm1(A)`;
+/// - `relu'(x)` → `step(x)`, `exp'(x)` → `exp(x)`;
+/// - `ones(r)*ones(c)'` → `ones(r, c)`.
+extension RaisingContext {
+    func polish(_ e: MatrixExpr) -> MatrixExpr {
+        var x = rebuild(e)
+        if case .product(let xs) = x { x = joinOnes(xs, shape(e)) }
+        guard case .call(let f, let d, let args) = x, args.count == 1 else { return x }
+        let a = args[0]
+        switch (f, d) {
+        case (.entrywise(.relu), 1): return note(.call(.entrywise(.step), a), shape(x) ?? .scalar)
+        case (.entrywise(.exp), _) where d > 0: return note(.call(.entrywise(.exp), a), shape(x) ?? .scalar)
+        case (.entrywise(.sqrt), 0):
+            if case .product(let xs) = a, xs.count == 2, case .transpose(let u) = xs[0], u == xs[1] {
+                return .call(.reduction(.norm2), u)
+            }
+            if case .doubleDot(let p, let q) = a, p == q { return .call(.reduction(.normF), p) }
+            return x
+        case (.entrywise(.log), 0):
+            if case .call(.reduction(.sum), 0, let s) = a, s.count == 1, case .call(.entrywise(.exp), 0, let y) = s[0], y.count == 1 {
+                return .call(.reduction(.logsumexp), y[0])
+            }
+            return x
+        case (.reduction(.sum), 0):
+            if case .call(.entrywise(.abs), 0, let y) = a, y.count == 1 { return .call(.reduction(.norm1), y[0]) }
+            return x
+        default:
+            return x
+        }
+    }
+
+    /// A product with `ones(r)*ones(c)'` written `ones(r, c)`.
+    private func joinOnes(_ xs: [MatrixExpr], _ s: RaisedShape?) -> MatrixExpr {
+        var out: [MatrixExpr] = []
+        for x in xs {
+            if case .transpose(.ones(let c)) = x, c.count == 1, case .ones(let r)? = out.last, r.count == 1 {
+                out[out.count - 1] = .ones(r + c)
+            } else {
+                out.append(x)
+            }
+        }
+        let p: MatrixExpr = out.count == 1 ? out[0] : .product(out)
+        if let s { note(p, s) }
+        return p
+    }
+
+    /// `e` with its children polished (shapes carried over to the rebuilt node).
+    private func rebuild(_ e: MatrixExpr) -> MatrixExpr {
+        let out: MatrixExpr
+        switch e {
+        case .number, .symbol, .identity, .ones, .zeros: return e
+        case .transpose(let x): out = .transpose(polish(x))
+        case .negate(let x): out = .negate(polish(x))
+        case .product(let xs): out = .product(xs.map(polish))
+        case .hadamard(let xs): out = .hadamard(xs.map(polish))
+        case .sum(let xs): out = .sum(xs.map(polish))
+        case .hadamardDivide(let a, let b): out = .hadamardDivide(polish(a), polish(b))
+        case .divide(let a, let b): out = .divide(polish(a), polish(b))
+        case .doubleDot(let a, let b): out = .doubleDot(polish(a), polish(b))
+        case .power(let x, let p): out = .power(polish(x), p)
+        case .entrywisePower(let x, let p): out = .entrywisePower(polish(x), p)
+        case .call(let f, let d, let xs): out = .call(f, derivative: d, xs.map(polish))
+        }
+        if out != e, let s = shape(e) { note(out, s) }
+        return out
+    }
+}
