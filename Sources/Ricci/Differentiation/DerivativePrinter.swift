@@ -1,62 +1,125 @@
-/// Turns a simplified derivative in index form into a ``DerivativeResult``: the result's name, its
-/// Einstein form (with hoisted sub-sums), its matrix form when raising finds a certain one, the
-/// program definitions it refers to, and the declarations that make printed programs self-contained.
+/// Turns simplified derivatives in index form into ``DerivativeResult``s: names, Einstein forms (with
+/// hoisted sub-sums), matrix forms where raising finds a certain one, and the intermediates each
+/// result refers to — the program's own definitions as written, names of nested activations, and
+/// shared adjoints.
 struct DerivativePrinter {
     let program: LoweredProgram
-    let wrt: String
     let kind: DerivativeKind
     let layout: Layout
+    let adjoints: [(name: String, expr: IndexExpr)]
+    let raiser: Raiser
+    var einstein: EinsteinPrinter
+    var unicode: EinsteinPrinter
+    var latex: EinsteinPrinter
+    /// Every possible intermediate in evaluation order, with the index form used to follow references.
+    var table: [(name: String, expr: IndexExpr, printed: Intermediate, unicode: String, latex: String)] = []
 
     var typed: TypedProgram { program.typed }
 
-    func result(_ e: IndexExpr) -> DerivativeResult {
-        let names = Set(typed.names)
-        var name = kind == .hessian ? "H" : "G"
-        var n = 1
-        while names.contains(name) { n += 1; name = (kind == .hessian ? "H" : "G") + String(n) }
-        let taken = names.union([name])
-
-        var text = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
-        let einstein = text.statement(name, e)
-        var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
-        let unicodeLine = uni.statement(name, e)
-        let einsteinUnicode = (uni.hoisted.map(\.line) + [unicodeLine]).joined(separator: "\n")
-        var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
-        let einsteinLatex = tex.statement(name, e)
-
-        let raised = MatrixForms.raise(e, dims: typed.dims)
-        return DerivativeResult(
-            wrt: wrt, kind: kind, layout: layout,
-            shape: e.free.map { typed.dims.resolve($0.dim) },
-            index: e, name: name,
-            matrix: raised?.text,
-            einstein: einstein,
-            vec: nil,
-            definitions: definitionsUsed(by: e),
-            einsteinDefinitions: text.hoisted.map(\.line),
-            declarations: EinsteinPrinter.declarations(typed),
-            latex: raised.map { "\(LaTeX.symbol(name)) = \($0.latex)" } ?? einsteinLatex,
-            unicode: raised.map { "\(name) = \($0.unicode)" } ?? einsteinUnicode)
+    init(program: LoweredProgram, kind: DerivativeKind, layout: Layout, adjoints: [(name: String, expr: IndexExpr)]) {
+        self.program = program
+        self.kind = kind
+        self.layout = layout
+        self.adjoints = adjoints
+        self.raiser = Raiser(dims: program.typed.dims)
+        var taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
+        taken.formUnion(["G", "H"])
+        einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
+        unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
+        latex = EinsteinPrinter(format: .latex, dims: program.typed.dims, taken: taken)
     }
 
-    /// The program's definitions that the result refers to (directly or through other definitions),
-    /// in program order, as written.
-    func definitionsUsed(by e: IndexExpr) -> [(name: String, value: String)] {
-        var lowered: [String: IndexExpr] = [:]
-        for s in program.statements { if let n = s.name { lowered[n] = s.expr } }
-        var needed = Set<String>()
+    mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
+        buildTable()
+        let base = kind == .hessian ? "H" : "G"
+        let declarations = EinsteinPrinter.declarations(typed)
+        return zip(exprs, wrt).map { e, w in
+            let name = exprs.count == 1 ? base : "\(base)_\(w)"
+            let text = einstein.statement(name, e)
+            let hoisted = einstein.hoisted.map(\.line)
+            einstein.hoisted = []
+            let uniLine = unicode.statement(name, e)
+            let uniHoisted = unicode.hoisted.map(\.line)
+            unicode.hoisted = []
+            let texLine = latex.statement(name, e)
+            latex.hoisted = []
+            let raised = raiser.raise(e)
+            let used = intermediates(for: e)
+            let texResult = raised.map { "\(LaTeX.symbol(name)) = \($0.rendered(.latex))" } ?? texLine
+            let uniResult = raised.map { "\(name) = \($0.rendered(.unicode))" } ?? (uniHoisted + [uniLine]).joined(separator: "\n")
+            let texLines = used.map(\.latex) + [texResult]
+            return DerivativeResult(
+                wrt: w, kind: kind, layout: layout,
+                shape: e.free.map { typed.dims.resolve($0.dim) },
+                index: e, name: name,
+                matrix: raised?.rendered(.text),
+                einstein: text,
+                vec: nil,
+                intermediates: used.map(\.printed),
+                einsteinDefinitions: hoisted,
+                declarations: declarations,
+                latex: texLines.count == 1 ? texResult
+                    : "\\begin{aligned}\n" + texLines.map { $0.replacingFirst(" = ", with: " &= ") }.joined(separator: " \\\\\n") + "\n\\end{aligned}",
+                unicode: (used.map(\.unicode) + [uniResult]).joined(separator: "\n"))
+        }
+    }
+
+    /// The table of every intermediate: definitions in program order, then adjoints.
+    mutating func buildTable() {
+        var asWritten: [String: String] = [:]
+        for s in typed.program.statements {
+            if case .definition(let n, let ix, let value, _) = s {
+                asWritten[n] = (ix.map { "\(n)[\($0.map(\.name).joined(separator: ", "))]" } ?? n) + " = " + value.text
+            }
+        }
+        let last = program.statements.count - 1
+        for (k, s) in program.statements.enumerated() where k != last {
+            guard let n = s.name else { continue }
+            if let line = asWritten[n] {
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let lhs = parts.first ?? n, rhs = parts.count > 1 ? parts[1] : ""
+                let raised = raiser.raise(s.expr)
+                table.append((n, s.expr, Intermediate(name: lhs, matrix: rhs, einstein: [line], fromProgram: true),
+                              raised.map { "\(n) = \($0.rendered(.unicode))" } ?? line,
+                              raised.map { "\(LaTeX.symbol(n)) = \($0.rendered(.latex))" } ?? latexLine(n, s.expr)))
+            } else {
+                table.append(printed(n, s.expr))
+            }
+        }
+        for (n, e) in adjoints { table.append(printed(n, e)) }
+    }
+
+    /// A generated intermediate in every form.
+    mutating func printed(_ n: String, _ e: IndexExpr) -> (name: String, expr: IndexExpr, printed: Intermediate, unicode: String, latex: String) {
+        let line = einstein.statement(n, e)
+        let lines = einstein.hoisted.map(\.line) + [line]
+        einstein.hoisted = []
+        let uni = unicode.statement(n, e)
+        let uniLines = unicode.hoisted.map(\.line) + [uni]
+        unicode.hoisted = []
+        let raised = raiser.raise(e)
+        return (n, e, Intermediate(name: n, matrix: raised?.rendered(.text), einstein: lines, fromProgram: false),
+                raised.map { "\(n) = \($0.rendered(.unicode))" } ?? uniLines.joined(separator: "\n"),
+                raised.map { "\(LaTeX.symbol(n)) = \($0.rendered(.latex))" } ?? latexLine(n, e))
+    }
+
+    mutating func latexLine(_ n: String, _ e: IndexExpr) -> String {
+        let l = latex.statement(n, e)
+        latex.hoisted = []
+        return l
+    }
+
+    /// The intermediates `e` refers to, directly or through other intermediates, in evaluation order.
+    func intermediates(for e: IndexExpr) -> [(name: String, expr: IndexExpr, printed: Intermediate, unicode: String, latex: String)] {
+        var position: [String: Int] = [:]
+        for (k, row) in table.enumerated() { position[row.name] = k }
+        var needed = Set<Int>()
         var stack = Array(e.tensorNames)
         while let n = stack.popLast() {
-            guard let def = lowered[n], needed.insert(n).inserted else { continue }
-            stack += def.tensorNames
+            guard let k = position[n], needed.insert(k).inserted else { continue }
+            stack += table[k].expr.tensorNames
         }
-        var out: [(name: String, value: String)] = []
-        for s in typed.program.statements {
-            guard case .definition(let n, let ix, let value, _) = s, needed.contains(n) else { continue }
-            let lhs = ix.map { "\(n)[\($0.map(\.name).joined(separator: ", "))]" } ?? n
-            out.append((lhs, value.text))
-        }
-        return out
+        return needed.sorted().map { table[$0] }
     }
 }
 
@@ -78,9 +141,10 @@ extension IndexExpr {
     }
 }
 
-/// The matrix forms of a result, when raising finds a certain one.
-enum MatrixForms {
-    static func raise(_ e: IndexExpr, dims: DimTable) -> (text: String, unicode: String, latex: String)? {
-        nil
+extension String {
+    /// The string with the first occurrence of `a` replaced by `b`.
+    func replacingFirst(_ a: String, with b: String) -> String {
+        guard let r = range(of: a) else { return self }
+        return replacingCharacters(in: r, with: b)
     }
 }

@@ -35,8 +35,9 @@ public struct DerivativeResult: Sendable {
     /// The matricized form ∂vec(F)/∂vec(W)ᵀ for order 3 and 4 results, when known.
     public var vec: String?
     /// Named intermediates the forms refer to, in evaluation order: the program's own definitions
-    /// (as written) and hoisted Einstein definitions.
-    public var definitions: [(name: String, value: String)]
+    /// (as written), names given to nested activations (H1 = tanh(W1*X)), and shared adjoints
+    /// (dH2 = ∂f/∂H2).
+    public var intermediates: [Intermediate]
     /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
     public var einsteinDefinitions: [String]
     /// Declarations of the program's inputs, so that printed programs parse on their own.
@@ -47,15 +48,31 @@ public struct DerivativeResult: Sendable {
     /// A complete program whose value is the result, printed in `form` (nil if there is no matrix form):
     /// declarations, the program's definitions, then `name = matrix` or the Einstein lines.
     public func program(_ form: ResultForm) -> String? {
-        var lines = declarations + definitions.map { "\($0.name) = \($0.value)" }
+        var lines = declarations
         switch form {
         case .matrix:
             guard let m = matrix else { return nil }
+            for i in intermediates {
+                guard let value = i.matrix else { return nil }
+                lines.append("\(i.name) = \(value)")
+            }
             lines.append("\(name) = \(m)")
         case .einstein:
+            lines += intermediates.flatMap(\.einstein)
             lines += einsteinDefinitions
             lines.append(einstein)
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// A named intermediate of a result: its matrix form (nil if none) and its Einstein lines.
+public struct Intermediate: Sendable, Hashable {
+    public var name: String
+    /// The value in matrix notation, or the definition as the program wrote it.
+    public var matrix: String?
+    /// The definition's lines in Einstein notation (hoisted sub-sums first), or as written.
+    public var einstein: [String]
+    /// True for the program's own definitions.
+    public var fromProgram: Bool
 }

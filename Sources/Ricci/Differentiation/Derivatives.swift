@@ -22,16 +22,20 @@ public enum Derivatives {
     /// One derivative per variable, in the order given.
     public static func derivatives(of source: String, wrt: [String], kind: DerivativeKind,
                                    layout: Layout = .denominator) throws -> [DerivativeResult] {
-        let lowered = try Lowerer.lower(TypeChecker.check(source: source))
-        return try wrt.map { try derivative(of: lowered, wrt: $0, kind: kind, layout: layout) }
+        try derivatives(of: Lowerer.lower(TypeChecker.check(source: source)), wrt: wrt, kind: kind, layout: layout)
     }
 
-    /// The derivative of a lowered program's objective by `wrt`.
-    public static func derivative(of program: LoweredProgram, wrt: String, kind: DerivativeKind,
-                                  layout: Layout = .denominator) throws -> DerivativeResult {
+    /// The derivatives of a lowered program's objective by each variable of `wrt`.
+    ///
+    /// Gradients are taken in reverse mode over the program's definitions (shared adjoints keep the
+    /// results of deep compositions linear in size); Jacobians and Hessians in forward mode, with
+    /// the explicit tensor Γ = ∂F/∂W.
+    public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
+                                   layout: Layout = .denominator) throws -> [DerivativeResult] {
         let typed = program.typed
-        let variableShape = try checkVariable(wrt, in: typed)
-        guard let last = program.statements.last else { throw RicciError(.usage, "the program has no objective") }
+        guard !wrt.isEmpty else { throw RicciError(.usage, "name a variable to differentiate by") }
+        let shapes = try wrt.map { try checkVariable($0, in: typed) }
+        guard !program.statements.isEmpty else { throw RicciError(.usage, "the program has no objective") }
         let objectiveShape = typed.result.shape.filter { !typed.dims.isOne($0) }
         if kind != .jacobian && !objectiveShape.isEmpty {
             throw RicciError(.shape, "the objective is \(typed.dims.describe(typed.result.shape)), not a scalar: "
@@ -39,24 +43,40 @@ public enum Derivatives {
                 at: typed.result.location)
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
-        var objective = last.expr
-        // unit axes of a 1×1 objective are summed over their single value
-        objective.free = objective.free.filter { !typed.dims.isOne($0.dim) }
-        let d = Differentiator(program, wrt: wrt, generator: gen)
         let simplifier = Simplifier(generator: gen)
-        let k = d.freshIndices(variableShape, hints: ["k", "l", "m", "p"])
-        var result = simplifier.simplify(d.derivative(simplifier.simplify(objective), by: k))
-        if kind == .hessian {
-            let k2 = d.freshIndices(variableShape, hints: ["p", "q", "r", "s"])
-            result = simplifier.simplify(d.derivative(result, by: k2))
+        let named = AutoNames.apply(program, variables: wrt, generator: gen)
+        let ks = shapes.map { shape in
+            shape.enumerated().map { k, d in gen.fresh(k < 4 ? ["k", "l", "m", "p"][k] : "k\(k)", d) }
         }
-        if let why = d.unsupported {
-            throw RicciError(.limit, "cannot differentiate this program by \(wrt): \(why)", at: typed.result.location)
+        var results: [IndexExpr] = []
+        var adjoints: [(name: String, expr: IndexExpr)] = []
+        if kind == .gradient {
+            let taken = Set(typed.names).union(named.statements.compactMap(\.name))
+            let out = Adjoints(program: named, gen: gen, simplifier: simplifier).run(wrt: wrt, k: ks, taken: taken)
+            if let why = out.unsupported {
+                throw RicciError(.limit, "cannot differentiate this program: \(why)", at: typed.result.location)
+            }
+            adjoints = out.adjoints
+            results = out.gradients
+            if layout == .numerator { results = results.map { numeratorLayout($0, dims: typed.dims, gen) } }
+        } else {
+            for (w, k) in zip(wrt, ks) {
+                var objective = named.statements[named.statements.count - 1].expr
+                objective.free = objective.free.filter { !typed.dims.isOne($0.dim) }
+                let d = Differentiator(named, wrt: w, generator: gen)
+                var r = simplifier.simplify(d.derivative(simplifier.simplify(objective), by: k))
+                if kind == .hessian {
+                    let k2 = k.map { gen.fresh($0.hint == "k" ? "p" : "q", $0.dim) }
+                    r = simplifier.simplify(d.derivative(r, by: k2))
+                }
+                if let why = d.unsupported {
+                    throw RicciError(.limit, "cannot differentiate this program by \(w): \(why)", at: typed.result.location)
+                }
+                results.append(r)
+            }
         }
-        if kind == .gradient && layout == .numerator {
-            result = numeratorLayout(result, dims: typed.dims, gen)
-        }
-        return DerivativePrinter(program: program, wrt: wrt, kind: kind, layout: layout).result(result)
+        var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
+        return printer.results(results, wrt: wrt)
     }
 
     /// The variable's shape; errors for names that are not inputs of the program.

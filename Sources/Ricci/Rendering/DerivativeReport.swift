@@ -9,24 +9,25 @@ public struct DerivativeReport: Sendable {
         self.results = results
     }
 
-    /// Text or Unicode: per result, a comment naming it, the definitions it uses, the matrix form,
-    /// and the Einstein form (as a comment when a matrix form is printed).
+    /// Text or Unicode: per result, a comment naming it, the intermediates it uses (each printed
+    /// once), the matrix form, and the Einstein form (as a comment when a matrix form is printed).
+    /// The text form parses back as a program once the declarations are added.
     public func text(_ format: OutputFormat) -> String {
-        results.map { r in
+        var printed = Set<String>()
+        return results.map { r in
+            if format == .latex { return r.latex }
             var lines = ["# \(describe(r))"]
-            lines += r.definitions.map { "\($0.name) = \($0.value)" }
-            switch format {
-            case .latex:
-                return r.latex
-            case .unicode:
-                lines.append(r.unicode)
-            case .text:
-                if let m = r.matrix {
-                    lines.append("\(r.name) = \(m)")
-                    lines += (r.einsteinDefinitions + [r.einstein]).map { "# " + $0 }
-                } else {
-                    lines += r.einsteinDefinitions + [r.einstein]
-                }
+            let matrixReady = r.matrix != nil && r.intermediates.allSatisfy { $0.matrix != nil }
+            for i in r.intermediates where printed.insert(i.name).inserted {
+                if matrixReady, let m = i.matrix { lines.append("\(i.name) = \(m)") } else { lines += i.einstein }
+            }
+            if format == .unicode {
+                lines.append(r.unicode.split(separator: "\n").last.map(String.init) ?? r.unicode)
+            } else if matrixReady, let m = r.matrix {
+                lines.append("\(r.name) = \(m)")
+                lines += (r.einsteinDefinitions + [r.einstein]).map { "# " + $0 }
+            } else {
+                lines += r.einsteinDefinitions + [r.einstein]
             }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
@@ -52,6 +53,22 @@ public struct DerivativeReport: Sendable {
         return .object([("input", .string(source)), ("results", .array(results.map(json)))])
     }
 
+    /// `[name, value]` pairs: intermediates in matrix notation when the result has a matrix form,
+    /// else in Einstein notation, then the Einstein form's hoisted sub-sums.
+    func whereList(_ r: DerivativeResult) -> [JSON] {
+        let matrixReady = r.matrix != nil && r.intermediates.allSatisfy { $0.matrix != nil }
+        func pair(_ line: String) -> JSON {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return .array(parts.map(JSON.string))
+        }
+        var out: [JSON] = []
+        for i in r.intermediates {
+            if matrixReady, let m = i.matrix { out.append(.array([.string(i.name), .string(m)])) } else { out += i.einstein.map(pair) }
+        }
+        if !matrixReady { out += r.einsteinDefinitions.map(pair) }
+        return out
+    }
+
     func json(_ r: DerivativeResult) -> JSON {
         .object([
             ("input", .string(source)),
@@ -66,11 +83,7 @@ public struct DerivativeReport: Sendable {
             ("matrix", r.matrix.map(JSON.string) ?? .null),
             ("einstein", .string(r.einstein)),
             ("vec", r.vec.map(JSON.string) ?? .null),
-            ("where", .array(r.definitions.map { .array([.string($0.name), .string($0.value)]) }
-                + r.einsteinDefinitions.map { line in
-                    let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    return .array(parts.map(JSON.string))
-                })),
+            ("where", .array(whereList(r))),
             ("declarations", .array(r.declarations.map(JSON.string))),
             ("program", r.program(r.matrix == nil ? .einstein : .matrix).map(JSON.string) ?? .null),
             ("latex", .string(r.latex)),
