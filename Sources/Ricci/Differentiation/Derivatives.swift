@@ -44,7 +44,9 @@ public enum Derivatives {
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
         let simplifier = Simplifier(generator: gen)
-        let named = AutoNames.apply(program, variables: wrt, generator: gen)
+        var simplified = program
+        for k in simplified.statements.indices { simplified.statements[k].expr = simplifier.simplify(program.statements[k].expr) }
+        let named = AutoNames.apply(simplified, variables: wrt, generator: gen)
         let ks = shapes.map { shape in
             shape.enumerated().map { k, d in gen.fresh(k < 4 ? ["k", "l", "m", "p"][k] : "k\(k)", d) }
         }
@@ -75,6 +77,9 @@ public enum Derivatives {
                 results.append(r)
             }
         }
+        let reuse = NameReuse(named.statements.dropLast().compactMap { s in s.name.map { ($0, s.expr) } })
+        results = results.map { simplifier.simplify(reuse.apply($0)) }
+        adjoints = adjoints.map { ($0.name, simplifier.simplify(reuse.apply($0.expr))) }
         var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
         return printer.results(results, wrt: wrt)
     }

@@ -7,13 +7,18 @@ enum PowerRules {
     static func power(_ p: Double, of u: IndexExpr, _ gen: IndexGenerator) -> (Double, [Factor])? {
         if p == 0 { return (1, u.free.isEmpty ? [] : [.ones(u.free)]) }
         if u.isZero { return p > 0 ? nil : (1, [.function(.power(p), u)]) }
-        guard u.terms.count == 1 else { return (1, [.function(.power(p), u)]) }
+        guard u.terms.count == 1 else { return (1, [.function(p == 1 ? .identity : .power(p), u)]) }
         let t = u.terms[0]
         if p == 1 {
             let s = u.freshened(gen).terms[0]
             return (s.coefficient, s.factors)
         }
         let isInteger = p == p.rounded()
+        // √x^(2m) = x^m (both sides are undefined for x < 0)
+        if isInteger, Int(p) % 2 == 0, t.factors.count == 1, t.coefficient == 1,
+           case .function(.builtin(.sqrt, derivative: 0), let x) = t.factors[0], x.free == u.free {
+            return power(p / 2, of: x, gen)
+        }
         let c = Foundation.pow(t.coefficient, p)
         let noSums = t.bound(free: u.free).isEmpty
         let nonOnes = t.factors.filter { if case .ones = $0 { return false } else { return true } }
@@ -50,22 +55,30 @@ enum PowerRules {
     }
 
     /// Merges powers of the same base (only where one of them is a power, so x·x stays a product).
+    ///
+    /// Copies of one function factor that differ only in the names of their inner sums (as the two
+    /// factors of a square lowered as A·A) count as the same base.
     static func merge(_ factors: [Factor]) -> [Factor] {
         var bases: [Factor] = []
+        var first: [Factor: Factor] = [:]      // canonical base → the first base written
         var exponents: [Factor: Double] = [:]
         var hasPower: Set<Factor> = []
+        var members: [Factor: [Factor]] = [:]
         for f in factors {
             let (b, p) = baseAndExponent(f)
-            if exponents[b] == nil { bases.append(b) }
-            exponents[b, default: 0] += p
-            if p != 1 || f != b { hasPower.insert(b) }
+            let key = LikeTerms.canonicalArguments(b)
+            if first[key] == nil { first[key] = b; bases.append(key) }
+            exponents[key, default: 0] += p
+            members[key, default: []].append(f)
+            if case .function = b, members[key, default: []].count > 1 { hasPower.insert(key) }
+            if p != 1 || f != b { hasPower.insert(key) }
         }
         if hasPower.isEmpty { return factors }
         var out: [Factor] = []
-        for b in bases {
-            guard let e = exponents[b] else { continue }
-            if !hasPower.contains(b) {
-                out += factors.filter { $0 == b }
+        for key in bases {
+            guard let e = exponents[key], let b = first[key] else { continue }
+            if !hasPower.contains(key) {
+                out += members[key] ?? []
                 continue
             }
             if e == 0 {
