@@ -65,7 +65,9 @@ public enum FiniteDifferences {
 
     /// Options of a finite-difference derivative.
     public struct Options: Sendable {
+        /// The difference formula and its relative step.
         public var method: Method
+        /// How an input declared `symmetric` or `spd` is perturbed.
         public var symmetric: SymmetricConvention
         /// First derivatives: Richardson with relative step 1e-3, unconstrained symmetric inputs.
         public init(method: Method = .richardson(relativeStep: 1e-3), symmetric: SymmetricConvention = .unconstrained) {

@@ -162,7 +162,7 @@ struct ProgramGenerator {
         }
         if s == .s {
             return one([
-                { g in "exp(tanh(\(g.expr(.s, d - 1))))" }, { g in "(1 + \(g.expr(.s, d - 1))^2)" },
+                { g in "exp(tanh(\(g.expr(.s, d - 1))))" }, { g in "(1 + (\(g.expr(.s, d - 1)))^2)" },
                 { g in "(normF(\(g.expr(.mnd, d - 1)))^2 + 1)" }, { g in "sigmoid(\(g.expr(.s, d - 1)))" },
                 { g in "det(\(g.spd(d - 1)))" },
             ])

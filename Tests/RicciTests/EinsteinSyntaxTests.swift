@@ -58,7 +58,7 @@ final class EinsteinSyntaxTests: XCTestCase {
         XCTAssertEqual(shape("x: vector(3); Y[i, j] = x[i]*delta[i, j]"), ["3", "3"])
         // delta alone takes its range from the other factors' indices
         XCTAssertEqual(shape("x: vector(4); y: vector(4); x[i]*δ[i, j]*y[j]"), [])
-        assertError("δ[i, j, k]", .arity, at: 1, 1, contains: ["delta", "two indices"])
+        assertError("δ[i, j, k, l]", .arity, at: 1, 1, contains: ["delta", "two indices"])   // three: the reshaping delta
     }
 
     func testMixedNotation() {

@@ -26,6 +26,7 @@ func sx(_ e: Expr) -> String {
     case .transpose(let x): return "(T \(sx(x)))"
     case .index(let x, let idx): return "(idx \(sx(x)) \(idx.map(\.name).joined(separator: " ")))"
     case .delta(let i, let j): return "(delta \(i.name) \(j.name))"
+    case .reshapeDelta(let c, let i, let j): return "(delta \(c.name) \(i.name) \(j.name))"
     }
 }
 

@@ -65,7 +65,7 @@ extension Lowerer {
         case .transpose(let x):
             let (r, c) = rowCol(e.shape, out)
             return restrict(try lowerView(x, row: c, col: r), out)
-        case .indexed, .delta, .term:
+        case .indexed, .delta, .reshapeDelta, .term:
             return try lowerEinstein(e)
         }
     }
@@ -77,7 +77,7 @@ extension Lowerer {
 
     func isEinstein(_ e: TypedExpr) -> Bool {
         switch e.kind {
-        case .indexed, .delta, .term: return true
+        case .indexed, .delta, .reshapeDelta, .term: return true
         default: return false
         }
     }
@@ -92,6 +92,8 @@ extension Lowerer {
             return IndexExpr(free: free, terms: try lower(base, names.map(idx)).terms)
         case .delta(let i, let j):
             return IndexExpr(free: free, terms: [Term(1, [.delta(idx(i), idx(j))])])
+        case .reshapeDelta(let c, let i, let j):
+            return IndexExpr(free: free, terms: [Term(1, [.reshape(idx(c), idx(i), idx(j))])])
         case .term(let c, let factors):
             var acc = IndexExpr.constant(c)
             for f in factors {

@@ -13,7 +13,7 @@ extension RaisingContext {
             case .product(let ys):
                 // a scalar chain such as x'*A*y stays whole: flattened into a longer chain it would not parse
                 if isScalar(x) && ys.contains(where: { !isScalar($0) }) { scalars.append(x) } else { ys.forEach(add) }
-            case .power(let b, let p) where p == -1: divisors.append(b)
+            case .power(let b, let p) where p < 0: divisors.append(p == -1 ? b : .power(b, -p))
             case .divide(let a, let s): add(a); divisors.append(s)
             default: if isScalar(x) { scalars.append(x) } else { mats.append(x) }
             }
@@ -129,6 +129,12 @@ extension RaisingContext {
             core = d.isEmpty ? top : .hadamardDivide(top, d.count == 1 ? d[0] : .hadamard(d))
             if let s = shape { note(core, s) }
         }
+        // a positive constant over a denominator: 0.5 ./ sqrt(x)
+        if n.isEmpty, !d.isEmpty, scalars.count == 1, case .number(let c) = scalars[0], c > 0, case .hadamardDivide(_, let den) = core {
+            let q = MatrixExpr.hadamardDivide(.number(c), den)
+            if let s = shape { note(q, s) }
+            return q
+        }
         return scalars.isEmpty ? core : product(scalars + [core])
     }
 
@@ -137,8 +143,9 @@ extension RaisingContext {
         hadamard(xs.enumerated().sorted { ($0.element.size, $0.offset) < ($1.element.size, $1.offset) }.map(\.element))
     }
 
-    /// `e'`, simplified: scalars, identities and diagonal matrices are their own transposes, and a
-    /// transpose moves inside a product, sum or entrywise operation when that removes transposes.
+    /// `e'`, simplified: scalars, identities and diagonal matrices are their own transposes, a
+    /// transpose moves inside a product ((AB)' = B'A'), and inside a sum or an entrywise operation when
+    /// that removes transposes.
     func transpose(_ e: MatrixExpr) -> MatrixExpr {
         if isScalar(e) { return e }
         let plain = MatrixExpr.transpose(e)
@@ -161,9 +168,7 @@ extension RaisingContext {
         }
         guard let c = candidate else { return plain }
         if let s = shape(e) { note(c, s.transposed) }
-        let (a, b) = (c.transposeCount, plain.transposeCount)
-        if a < b { return c }
-        if a == b, case .product = e { return c }
-        return plain
+        if case .product = e { return c }   // (AB)' = B'A', as the Matrix Cookbook writes it
+        return c.transposeCount < plain.transposeCount ? c : plain
     }
 }

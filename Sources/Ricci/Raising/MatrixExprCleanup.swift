@@ -1,6 +1,6 @@
 /// The last pass over a raised expression: names for the forms a person recognizes.
 ///
-/// - `sqrt(x'*x)` → `norm2(x)`, `sqrt(A : A)` → `normF(A)`;
+/// - `sqrt(x'*x)` → `norm2(x)`, `sqrt(x'*A'*A*x)` → `norm2(A*x)`, `sqrt(A : A)` → `normF(A)`;
 /// - `log(sum(exp(x)))` → `logsumexp(x)`, `sum(abs(A))` → `norm1(A)`;
 /// - `relu'(x)` → `step(x)`, `exp'(x)` → `exp(x)`;
 /// - `ones(r)*ones(c)'` → `ones(r, c)`.
@@ -8,6 +8,7 @@ extension RaisingContext {
     func polish(_ e: MatrixExpr) -> MatrixExpr {
         var x = rebuild(e)
         if case .product(let xs) = x { x = joinOnes(xs, shape(e)) }
+        if case .power(let base, 0.5) = x { x = polish(.call(.entrywise(.sqrt), base)) }   // (x'*x)^0.5 = norm2(x)
         guard case .call(let f, let d, let args) = x, args.count == 1 else { return x }
         let a = args[0]
         switch (f, d) {
@@ -18,6 +19,12 @@ extension RaisingContext {
                 return .call(.reduction(.norm2), u)
             }
             if case .doubleDot(let p, let q) = a, p == q { return .call(.reduction(.normF), p) }
+            if case .product(let xs) = a, xs.count >= 4, xs.count % 2 == 0 {   // sqrt(x'*A'*A*x) = norm2(A*x)
+                let right = product(Array(xs[(xs.count / 2)...]))
+                if transpose(right) == product(Array(xs[..<(xs.count / 2)])), shape(right)?.cols == nil {
+                    return .call(.reduction(.norm2), right)
+                }
+            }
             return x
         case (.entrywise(.log), 0):
             if case .call(.reduction(.sum), 0, let s) = a, s.count == 1, case .call(.entrywise(.exp), 0, let y) = s[0], y.count == 1 {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension MatrixExpr {
     /// The expression printed in a format.
     ///
@@ -44,7 +46,7 @@ struct MatrixRenderer {
 
     func body(_ e: MatrixExpr) -> String {
         switch e {
-        case .number(let v): return formatNumber(v)
+        case .number(let v): return number(v)
         case .symbol(let n): return latex ? LaTeX.symbol(n) : n
         case .identity(let d): return latex ? "I_{\(dimText(d))}" : "eye(\(d))"
         case .ones(let ds): return latex ? "\\mathbf{1}_{\(ds.map(dimText).joined(separator: " \\times "))}"
@@ -73,10 +75,10 @@ struct MatrixRenderer {
             return leftOperand(a) + " : " + render(b, 3)
         case .sum(let ts): return sum(ts)
         case .power(let x, let p):
-            if latex { return "{\(render(x, 5))}^{\(formatNumber(p))}" }
+            if latex { return "{\(render(x, 5))}^{\(number(p))}" }
             return render(x, 5) + "^" + exponent(p)
         case .entrywisePower(let x, let p):
-            if latex { return "{\(render(x, 5))}^{\\circ \(formatNumber(p))}" }
+            if latex { return "{\(render(x, 5))}^{\\circ \(number(p))}" }
             return render(x, 5) + ".^" + exponent(p)
         case .call(let f, let d, let args):
             return call(f, d, args)
@@ -93,7 +95,15 @@ struct MatrixRenderer {
         return render(a, 3)
     }
 
-    func exponent(_ p: Double) -> String { p < 0 ? "(\(formatNumber(p)))" : formatNumber(p) }
+    func exponent(_ p: Double) -> String { p < 0 ? "(\(number(p)))" : number(p) }
+
+    /// A constant: integers without decimals; float noise such as 0.010000000000000002 shown as 0.01.
+    func number(_ v: Double) -> String {
+        let full = formatNumber(v)
+        guard v.isFinite, v != v.rounded() else { return full }
+        let short = String(format: "%.15g", v)
+        return short.count + 3 <= full.count ? short : full
+    }
 
     func dimText(_ d: Dim) -> String {
         switch d {
@@ -114,6 +124,12 @@ struct MatrixRenderer {
                 return (true, .product([.number(-v)] + rest))
             }
             return (false, t)
+        case .divide(let a, let b):
+            let (neg, body) = splitSign(a)
+            return neg ? (true, .divide(body, b)) : (false, t)
+        case .hadamardDivide(let a, let b):
+            let (neg, body) = splitSign(a)
+            return neg ? (true, .hadamardDivide(body, b)) : (false, t)
         default: return (false, t)
         }
     }

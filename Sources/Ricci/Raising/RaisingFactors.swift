@@ -94,7 +94,10 @@ extension RaisingContext {
         let s = shape(over: ix)
         switch g {
         case .identity: return note(x, s)
-        case .power(let p): return note(entrywisePower(x, p), s)
+        case .power(let p):
+            let y = entrywisePower(x, p)
+            if p < 0, case .entrywisePower = y { return note(hadamard([y]), s) }   // 1 ./ x
+            return note(y, s)
         case .builtin(let f, let d): return note(.call(.entrywise(f), derivative: d, [x]), s)
         case .user(let n, let d): return note(.call(.user(n), derivative: d, [x]), s)
         }

@@ -80,6 +80,14 @@ extension RaisingContext {
         }
     }
 
+    /// `m'` with a product kept whole (`(B*C)'`), so that a Hadamard product with it can read as a trace.
+    func wholeTranspose(_ m: MatrixExpr) -> MatrixExpr {
+        guard case .product(let xs) = m, xs.filter({ !isScalar($0) }).count > 1 else { return transpose(m) }
+        let t = MatrixExpr.transpose(m)
+        if let s = shape(m) { note(t, s.transposed) }
+        return t
+    }
+
     /// Reduces the graph until no rule applies: series (a summed vertex between two edges becomes one
     /// edge), parallel (two edges between the same vertices become their Hadamard product), leaves (a
     /// summed vertex at the end of one edge becomes a vector on its neighbor), isolated summed vertices
@@ -117,7 +125,7 @@ extension RaisingContext {
             guard let e1 = g.edges[i] else { continue }
             for j in ids[(x + 1)...] {
                 guard let e2 = g.edges[j], Set([e1.from, e1.to]) == Set([e2.from, e2.to]) else { continue }
-                let second = e2.from == e1.from ? chainExpr(e2.links) : transpose(chainExpr(e2.links))
+                let second = e2.from == e1.from ? chainExpr(e2.links) : wholeTranspose(chainExpr(e2.links))
                 let merged = hadamard([chainExpr(e1.links), second])
                 g.edges[j] = nil
                 g.edges[i] = Edge(from: e1.from, to: e1.to, links: [.mat(merged)])

@@ -86,17 +86,20 @@ public struct EinsteinPrinter {
     // MARK: - indices
 
     /// The indices whose range a printed statement fixes without help: those of tensors, ones, opaque
-    /// and matrix atoms, anywhere in the statement, and (transitively) those a delta ties to them.
+    /// and matrix atoms, anywhere in the statement, and (transitively) those a delta ties to them. A
+    /// reshaping delta δ[I, i, j] ranges I when i and j are ranged, and one of i, j when I and the other
+    /// are (dim(I) = dim(i)·dim(j)); I alone does not range i and j.
     static func rangedIndices(_ e: IndexExpr) -> Set<Index> {
         var out = Set<Index>()
         var deltas: [(Index, Index)] = []
+        var reshapes: [(Index, Index, Index)] = []
         func walk(_ x: IndexExpr) {
             for t in x.terms {
                 for f in t.factors {
                     switch f {
                     case .tensor(_, let ix), .ones(let ix): out.formUnion(ix)
                     case .delta(let a, let b): deltas.append((a, b))
-                    case .reshape(let c, let a, let b): out.formUnion([c, a, b])
+                    case .reshape(let c, let a, let b): reshapes.append((c, a, b))
                     case .function(_, let arg): walk(arg)
                     case .opaque(_, _, let arg, let ix): out.formUnion(ix); walk(arg)
                     case .matrix(_, let args, let ix): out.formUnion(ix); args.forEach(walk)
@@ -112,6 +115,14 @@ public struct EinsteinPrinter {
                 out.insert(a)
                 out.insert(b)
                 changed = true
+            }
+            for (c, a, b) in reshapes {
+                let known = [c, a, b].filter { out.contains($0) }.count
+                if known == 2 || (known == 1 && a == b && out.contains(c)) {
+                    let before = out.count
+                    out.formUnion([c, a, b])
+                    changed = changed || out.count != before
+                }
             }
         }
         return out
@@ -133,9 +144,17 @@ public struct EinsteinPrinter {
         return n
     }
 
+    /// How often each index shows in the printed term.
     func counts(_ t: Term) -> [Index: Int] {
         var c: [Index: Int] = [:]
-        for f in t.factors { for i in f.indices { c[i, default: 0] += 1 } }
+        for f in t.factors { for i in printedIndices(f) { c[i, default: 0] += 1 } }
         return c
+    }
+
+    /// The indices a factor shows when printed: its own, and for a reshaping delta (text and unicode)
+    /// those of the `ones(d)[i]` that give its unranged parts their range.
+    func printedIndices(_ f: Factor) -> [Index] {
+        guard format != .latex, case .reshape(_, let a, let b) = f else { return f.indices }
+        return f.indices + (a == b ? [a] : [a, b]).filter { !ranged.contains($0) }
     }
 }

@@ -64,6 +64,7 @@ extension EinsteinPrinter {
                 && !e.terms[0].factors.contains { f in
                     if case .function(.power, _) = f { return true }
                     if case .ones(let ix) = f { return ix.count > 1 }
+                    if case .reshape(_, let a, let b) = f { return !ranged.contains(a) || !ranged.contains(b) }
                     return false
                 }
             return (sum(e), single)
@@ -124,8 +125,11 @@ extension EinsteinPrinter {
         case .reshape(let c, let a, let b):
             let ns = [c, a, b].map { indexName($0) }
             switch format {
-            case .text: return "delta[\(ns.joined(separator: ", "))]"
-            case .unicode: return "δ[\(ns.joined(separator: ","))]"
+            case .text, .unicode:
+                let head = format == .text ? "delta[\(ns.joined(separator: ", "))]" : "δ[\(ns.joined(separator: ","))]"
+                // the combined index does not fix the ranges of its parts: give unranged parts theirs
+                let unranged = (a == b ? [a] : [a, b]).filter { !ranged.contains($0) }
+                return ([head] + unranged.map { factor(.ones([$0])) }).joined(separator: times)
             case .latex: return "\\delta_{\(latexIndices(ns))}"
             }
         case .ones(let ix):

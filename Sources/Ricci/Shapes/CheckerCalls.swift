@@ -137,12 +137,14 @@ extension TypeChecker {
             guard let (r1, c1) = matrixView(xs[0].shape), let (r2, c2) = matrixView(xs[1].shape) else {
                 throw RicciError(.shape, "kron needs vectors or matrices", at: loc)
             }
-            return TypedExpr(.matrixFunction(m, xs), shape: canonical(dims.product(r1, r2), dims.product(c1, c2)), at: loc)
+            let what = "kron(\(args[0].text), \(args[1].text))"
+            return TypedExpr(.matrixFunction(m, xs), shape: canonical(dims.product(r1, r2, what: what, at: loc),
+                                                                      dims.product(c1, c2, what: what, at: loc)), at: loc)
         case .vec:
             guard let (r, c) = matrixView(x.shape) else {
                 throw RicciError(.shape, "vec needs a vector or a matrix; \(args[0].text) is \(dims.describe(x.shape))", at: loc)
             }
-            return TypedExpr(.matrixFunction(m, xs), shape: [dims.product(r, c)], at: loc)
+            return TypedExpr(.matrixFunction(m, xs), shape: [dims.product(r, c, what: "vec(\(args[0].text))", at: loc)], at: loc)
         case .softmax:
             guard x.shape.count >= 1, x.shape.count <= 2 else {
                 throw RicciError(.shape, "softmax needs a vector or a matrix; \(args[0].text) is \(dims.describe(x.shape))", at: loc)

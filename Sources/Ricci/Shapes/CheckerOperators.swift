@@ -23,6 +23,7 @@ extension TypeChecker {
             return TypedExpr(.transpose(x), shape: canonical(c, r), at: e.location)
         case .index(let base, let idx): return try checkIndex(base, idx, at: e.location)
         case .delta(let i, let j): return try checkDelta(i, j, at: e.location)
+        case .reshapeDelta(let c, let i, let j): return try checkReshapeDelta(c, i, j, at: e.location)
         case .call(let f, let args, let d): return try checkCall(f, args, derivative: d, at: e.location)
         }
     }

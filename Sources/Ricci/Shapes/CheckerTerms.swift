@@ -114,6 +114,7 @@ extension TypeChecker {
         switch f.kind {
         case .indexed(_, let idx): return idx
         case .delta(let i, let j): return [i, j]
+        case .reshapeDelta(let c, let i, let j): return [c, i, j]
         default: return f.free
         }
     }
@@ -183,6 +184,36 @@ extension TypeChecker {
         try bindIndex(j, to: d, what: "the second index of delta")
         var out = TypedExpr(.delta(i.name, j.name), shape: [], at: loc)
         out.free = Array(Set([i.name, j.name])).sorted()
+        return out
+    }
+
+    /// `delta[I, i, j]`, the reshaping delta: the ranges satisfy dim(I) = dim(i)·dim(j). The product is
+    /// a dimension of the table, sized at evaluation and checked there in both directions; a range of I
+    /// known in any order (from `v[I]` or `vec(A)[I]`) unifies with it. Integers that cannot agree are
+    /// an error after checking (``DimTable/settleProducts()``), sizes that cannot agree an error when
+    /// they are chosen; a declared name joins the product and is sized as it.
+    func checkReshapeDelta(_ c: IndexName, _ i: IndexName, _ j: IndexName, at loc: SourceLocation) throws -> TypedExpr {
+        let text = "delta[\(c.name), \(i.name), \(j.name)]"
+        try bindIndex(i, to: indexDims[i.name] ?? dims.fresh("\(i.name)_d"), what: "the second index of \(text)")
+        try bindIndex(j, to: indexDims[j.name] ?? dims.fresh("\(j.name)_d"), what: "the third index of \(text)")
+        guard let di = indexDims[i.name], let dj = indexDims[j.name] else {
+            throw RicciError(.index, "internal: the indices of \(text) have no range", at: loc)
+        }
+        // a relation even for integer ranges: a declared range of I is then sized as the product
+        let p = dims.relation(di, dj, what: text, at: loc)
+        if let dc = indexDims[c.name] {
+            // the product joins the known range (not the reverse), so a plain name stays its representative
+            guard dims.unify(p, dc) else {
+                var product = "\(dims.resolve(di))·\(dims.resolve(dj))"
+                if case .fixed(let n) = dims.resolve(p) { product += " = \(n)" }
+                throw RicciError(.index, "\(text) needs dim(\(c.name)) = dim(\(i.name))·dim(\(j.name)) = \(product), "
+                    + "but \(c.name) ranges over \(dims.resolve(dc)) elsewhere", at: c.location)
+            }
+        } else {
+            indexDims[c.name] = p
+        }
+        var out = TypedExpr(.reshapeDelta(c.name, i.name, j.name), shape: [], at: loc)
+        out.free = Array(Set([c.name, i.name, j.name])).sorted()
         return out
     }
 }

@@ -39,6 +39,7 @@ public final class TypeChecker {
         if case .declaration(let n, _, _, let loc) = program.statements.last {
             throw RicciError(.syntax, "the program ends with the declaration of \(n); its last statement must be the objective", at: loc)
         }
+        try c.dims.settleProducts()
         return TypedProgram(program: program, dims: c.dims, names: c.names, symbols: c.symbols, statements: c.statements)
     }
 

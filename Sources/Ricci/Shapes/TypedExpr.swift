@@ -35,6 +35,9 @@ public struct TypedExpr: Hashable, Sendable {
         /// `base[i, j]`: one index name per axis of `base`.
         case indexed(TypedExpr, [String])
         case delta(String, String)
+        /// The reshaping delta `delta[I, i, j]`: 1 when I = i + dim(i)·j (counting from 0), else 0;
+        /// dim(I) = dim(i)·dim(j).
+        case reshapeDelta(String, String, String)
         /// A product term of Einstein notation: factors (each possibly inverted) times a coefficient.
         /// The node's `summed` indices are summed over this term.
         case term(coefficient: Double, factors: [TypedFactor])

@@ -18,8 +18,11 @@ public struct Expr: Hashable, Sendable {
         case transpose(Expr)
         /// `base[i, j, ...]` — an entry in Einstein notation.
         case index(Expr, [IndexName])
-        /// `delta[i, j]`.
+        /// `delta[i, j]`: the Kronecker delta.
         case delta(IndexName, IndexName)
+        /// `delta[I, i, j]`: the reshaping delta, 1 when the combined index I is the pair (i, j) in
+        /// column-major order (I = i + dim(i)·j, counting from 0), else 0 (a language extension).
+        case reshapeDelta(IndexName, IndexName, IndexName)
     }
 
     public var kind: Kind

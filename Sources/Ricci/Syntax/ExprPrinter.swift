@@ -38,6 +38,7 @@ extension Expr {
         case .transpose(let e): s = e.render(5) + "'"
         case .index(let e, let idx): s = e.render(5) + "[" + idx.map(\.name).joined(separator: ", ") + "]"
         case .delta(let i, let j): s = "delta[\(i.name), \(j.name)]"
+        case .reshapeDelta(let c, let i, let j): s = "delta[\(c.name), \(i.name), \(j.name)]"
         }
         return level < context ? "(" + s + ")" : s
     }

@@ -109,10 +109,13 @@ extension Parser {
             if (name == "delta" || name == "δ") && at(.lbracket) {
                 pos += 1
                 let idx = try indexList()
-                guard idx.count == 2 else {
-                    throw RicciError(.arity, "delta takes two indices, found \(idx.count)", at: tok.location)
+                switch idx.count {
+                case 2: return Expr(.delta(idx[0], idx[1]), at: tok.location)
+                case 3: return Expr(.reshapeDelta(idx[0], idx[1], idx[2]), at: tok.location)
+                default:
+                    throw RicciError(.arity, "\(name) takes two indices (the Kronecker delta \(name)[i, j]) or three (the reshaping "
+                        + "delta \(name)[I, i, j]), found \(idx.count)", at: tok.location)
                 }
-                return Expr(.delta(idx[0], idx[1]), at: tok.location)
             }
             var primes = 0
             while peek(primes).kind == .quote { primes += 1 }

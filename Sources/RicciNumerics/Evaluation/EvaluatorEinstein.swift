@@ -11,10 +11,19 @@ extension Evaluator {
             guard let d = indexDims[i] else { throw RicciError(.index, "index \(i) has no range", at: e.location) }
             let n = size(d)
             return Labeled(tensor: try Tensor.identity(n), labels: [i, j])
+        case .reshapeDelta(let c, let i, let j):
+            return Labeled(tensor: try reshapeDelta(c, i, j, at: e.location), labels: [c, i, j])
         case .term(let c, let factors):
             var scalar = c
             var ops: [(tensor: Tensor, labels: [Int])] = []
             for f in factors {
+                if !f.inverted, case .reshapeDelta(let c, let i, let j) = f.expr.kind {
+                    // δ[I, i, j] = R[I, i]·Q[I, j] entrywise: two small factors instead of the dense order-3 one
+                    let (r, q) = try reshapeDeltaParts(c, i, j, at: f.expr.location)
+                    ops.append((r, [label(c), label(i)]))
+                    ops.append((q, [label(c), label(j)]))
+                    continue
+                }
                 var v = try eval(f.expr)
                 if f.inverted { v.tensor = try map(v.tensor) { 1 / $0 } }
                 if v.labels.isEmpty {
@@ -78,5 +87,44 @@ extension Evaluator {
         default:
             return Labeled(tensor: try evalMatrix(e))
         }
+    }
+
+    /// The sizes m = dim(i), n = dim(j) of `delta[I, i, j]`, checked against dim(I) = m·n.
+    func reshapeDeltaSizes(_ c: String, _ i: String, _ j: String, at loc: SourceLocation) throws -> (m: Int, n: Int) {
+        guard let dc = indexDims[c], let di = indexDims[i], let dj = indexDims[j] else {
+            throw RicciError(.index, "an index of delta[\(c), \(i), \(j)] has no range", at: loc)
+        }
+        let (m, n, combined) = (size(di), size(dj), size(dc))
+        let (mn, overflow) = m.multipliedReportingOverflow(by: n)
+        guard !overflow, combined == mn else {
+            throw RicciError(.shape, "delta[\(c), \(i), \(j)] needs dim(\(c)) = dim(\(i))·dim(\(j)), but they are \(combined), \(m) and \(n)",
+                             at: loc)
+        }
+        return (m, n)
+    }
+
+    /// The reshaping delta `delta[I, i, j]` as a dense 0/1 tensor of shape [m·n, m, n] (m = dim(i),
+    /// n = dim(j)): 1 where I = i + m·j (column-major, counting from 0).
+    func reshapeDelta(_ c: String, _ i: String, _ j: String, at loc: SourceLocation) throws -> Tensor {
+        let (m, n) = try reshapeDeltaSizes(c, i, j, at: loc)
+        // (a repeated index, as in delta[I, i, i], takes the diagonal of this tensor in the contraction)
+        var t = try Tensor(zeros: [m * n, m, n])
+        for b in 0..<n {
+            for a in 0..<m { t.data[(a + m * b) * m * n + a * n + b] = 1 }
+        }
+        return t
+    }
+
+    /// The two factors of `delta[I, i, j]` = R[I, i]·Q[I, j]: R[I, i] = 1 when I mod m = i, Q[I, j] = 1
+    /// when I div m = j (m = dim(i)), of shapes [m·n, m] and [m·n, n].
+    func reshapeDeltaParts(_ c: String, _ i: String, _ j: String, at loc: SourceLocation) throws -> (Tensor, Tensor) {
+        let (m, n) = try reshapeDeltaSizes(c, i, j, at: loc)
+        var r = try Tensor(zeros: [m * n, m])
+        var q = try Tensor(zeros: [m * n, n])
+        for k in 0..<(m * n) {
+            r.data[k * m + k % m] = 1
+            q.data[k * n + k / m] = 1
+        }
+        return (r, q)
     }
 }

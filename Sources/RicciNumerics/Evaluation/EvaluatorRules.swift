@@ -12,7 +12,7 @@ extension Evaluator {
 
     func eval(_ e: TypedExpr) throws -> Labeled {
         switch e.kind {
-        case .indexed, .delta, .term: return try evalEinstein(e)
+        case .indexed, .delta, .reshapeDelta, .term: return try evalEinstein(e)
         default: break
         }
         if e.isIndexed { return try evalEinsteinWrapper(e) }
@@ -84,7 +84,7 @@ extension Evaluator {
             }
         case .transpose(let x):
             return try asMatrix(try evalMatrix(x)).transposed().reshaped(shape)
-        case .indexed, .delta, .term:
+        case .indexed, .delta, .reshapeDelta, .term:
             // an Einstein term whose indices are all summed is a scalar: `A[i, j]*B[i, j]` inside sqrt(...)
             let v = try evalEinstein(e)
             guard v.labels.isEmpty else {
