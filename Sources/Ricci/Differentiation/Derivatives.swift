@@ -44,9 +44,8 @@ public enum Derivatives {
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
         let simplifier = Simplifier(generator: gen)
-        var simplified = program
-        for k in simplified.statements.indices { simplified.statements[k].expr = simplifier.simplify(program.statements[k].expr) }
-        let named = AutoNames.apply(simplified, variables: wrt, generator: gen)
+        var named = AutoNames.apply(program, variables: wrt, generator: gen)
+        for k in named.statements.indices { named.statements[k].expr = simplifier.simplify(named.statements[k].expr) }
         let ks = shapes.map { shape in
             shape.enumerated().map { k, d in gen.fresh(k < 4 ? ["k", "l", "m", "p"][k] : "k\(k)", d) }
         }

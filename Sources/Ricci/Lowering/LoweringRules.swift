@@ -141,7 +141,8 @@ extension Lowerer {
             let v = try lower(x, ax)
             return IndexExpr(free: [], terms: (v * IndexExpr(free: ax, terms: [Term(1, [.delta(ax[0], ax[1])])])).terms)
         case .norm2, .normF:
-            let sq = try lower(x, ax) * lower(x, ax)
+            // √(Σ x²): x is lowered once, so a derivative does not see two copies of it
+            let sq = try lower(x, ax).applying(.power(2))
             return IndexExpr(free: [], terms: sq.terms).applying(.builtin(.sqrt, derivative: 0))
         case .norm1:
             return IndexExpr(free: [], terms: try lower(x, ax).applying(.builtin(.abs, derivative: 0)).terms)

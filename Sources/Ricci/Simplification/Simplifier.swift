@@ -15,6 +15,17 @@ public final class Simplifier {
 
     /// The simplified expression (same free indices, same value).
     public func simplify(_ e: IndexExpr) -> IndexExpr {
+        if let done = cache[e] { return done }
+        let result = fixedPoint(e)
+        cache[e] = result
+        cache[result] = result
+        return result
+    }
+
+    /// Simplified forms already computed (nested arguments recur in every pass and in every copy).
+    var cache: [IndexExpr: IndexExpr] = [:]
+
+    func fixedPoint(_ e: IndexExpr) -> IndexExpr {
         var current = e
         for pass in 1...maxPasses {
             let next = self.pass(current)
