@@ -23,7 +23,6 @@ struct DerivativePrinter {
         self.adjoints = adjoints
         self.raiser = Raiser(dims: program.typed.dims)
         var taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
-        taken.formUnion(["G", "H"])
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
         latex = EinsteinPrinter(format: .latex, dims: program.typed.dims, taken: taken)
@@ -33,8 +32,15 @@ struct DerivativePrinter {
         buildTable()
         let base = kind == .hessian ? "H" : "G"
         let declarations = EinsteinPrinter.declarations(typed)
-        return zip(exprs, wrt).map { e, w in
-            let name = exprs.count == 1 ? base : "\(base)_\(w)"
+        var taken = Set(typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
+        return zip(exprs, wrt).map { exact, w in
+            var name = exprs.count == 1 ? base : "\(base)_\(w)"
+            var n = 1
+            while taken.contains(name) { n += 1; name = (exprs.count == 1 ? base : "\(base)_\(w)_") + String(n) }
+            taken.insert(name)
+            // zero prints as 0 times ones over the free indices, so that the Einstein form has them
+            let e = exact.terms.isEmpty && !exact.free.isEmpty
+                ? IndexExpr(free: exact.free, terms: [Term(0, [.ones(exact.free)])]) : exact
             let text = einstein.statement(name, e)
             let hoisted = einstein.hoisted.map(\.line)
             einstein.hoisted = []
@@ -43,15 +49,15 @@ struct DerivativePrinter {
             unicode.hoisted = []
             let texLine = latex.statement(name, e)
             latex.hoisted = []
-            let raised = raiser.raise(e)
-            let used = intermediates(for: e)
+            let raised = raiser.raise(exact)
+            let used = intermediates(for: exact)
             let texResult = raised.map { "\(LaTeX.symbol(name)) = \($0.rendered(.latex))" } ?? texLine
             let uniResult = raised.map { "\(name) = \($0.rendered(.unicode))" } ?? (uniHoisted + [uniLine]).joined(separator: "\n")
             let texLines = used.map(\.latex) + [texResult]
             return DerivativeResult(
                 wrt: w, kind: kind, layout: layout,
                 shape: e.free.map { typed.dims.resolve($0.dim) },
-                index: e, name: name,
+                index: exact, name: name,
                 matrix: raised?.rendered(.text),
                 einstein: text,
                 vec: nil,

@@ -38,6 +38,10 @@ public struct DerivativeResult: Sendable {
     /// (as written), names given to nested activations (H1 = tanh(W1*X)), and shared adjoints
     /// (dH2 = ∂f/∂H2).
     public var intermediates: [Intermediate]
+    /// The intermediates that have a matrix form, as `(name, value)` pairs (JSON's `where`).
+    public var definitions: [(name: String, value: String)] {
+        intermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
+    }
     /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
     public var einsteinDefinitions: [String]
     /// Declarations of the program's inputs, so that printed programs parse on their own.

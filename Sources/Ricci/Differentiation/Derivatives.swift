@@ -19,6 +19,12 @@ public enum Derivatives {
         try derivatives(of: source, wrt: [wrt], kind: kind, layout: layout)[0]
     }
 
+    /// The derivative of a lowered program's objective by one variable.
+    public static func derivative(of program: LoweredProgram, wrt: String, kind: DerivativeKind,
+                                  layout: Layout = .denominator) throws -> DerivativeResult {
+        try derivatives(of: program, wrt: [wrt], kind: kind, layout: layout)[0]
+    }
+
     /// One derivative per variable, in the order given.
     public static func derivatives(of source: String, wrt: [String], kind: DerivativeKind,
                                    layout: Layout = .denominator) throws -> [DerivativeResult] {

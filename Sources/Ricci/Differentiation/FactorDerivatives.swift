@@ -70,18 +70,21 @@ extension Differentiator {
         }
     }
 
-    /// kron(A, B)_IJ = A_ab B_cd δ_Ica δ_Jdb (column-major pairs: I = c + rows(B)·a); vectors use
-    /// their one index.
+    /// kron(A, B)_IJ = A_ab B_cd δ_Ica δ_Jdb (column-major pairs: I = c + rows(B)·a). A vector operand
+    /// of a matrix result is its n×1 matrix (a unit column index).
     func kronDerivative(_ args: [IndexExpr], _ ix: [Index], by k: [Index]) -> [Term] {
-        guard args.count == 2, args[0].free.count == args[1].free.count, args[0].free.count == ix.count else {
-            unsupported = "the derivative of kron of a vector and a matrix (write the vector as a matrix(n, 1))"
+        guard args.count == 2, ix.count >= args[0].free.count, ix.count >= args[1].free.count else {
+            unsupported = "kron of operands of order above the result's"
             return []
         }
-        let (a, da) = argumentDerivative(args[0], by: k)
-        let (b, db) = argumentDerivative(args[1], by: k)
+        let unit = program.typed.dims.fixed(1)
+        func padded(_ a: [Index]) -> [Index] { a + (a.count..<ix.count).map { _ in gen.fresh("u", unit) } }
+        let (a0, da) = argumentDerivative(args[0], by: k)
+        let (b0, db) = argumentDerivative(args[1], by: k)
+        let a = padded(a0), b = padded(b0)
         var pairs: [Factor] = []
         for (axis, big) in ix.enumerated() { pairs.append(.reshape(big, b[axis], a[axis])) }
-        let aTerm = argument(args[0], at: a), bTerm = argument(args[1], at: b)
+        let aTerm = argument(args[0], at: a0), bTerm = argument(args[1], at: b0)
         return da.map { Term($0.coefficient * bTerm.coefficient, pairs + $0.factors + bTerm.factors) }
             + db.map { Term($0.coefficient * aTerm.coefficient, pairs + aTerm.factors + $0.factors) }
     }

@@ -163,7 +163,12 @@ extension IndexExpr {
             case .delta(let a, let b): return .delta(r(a), r(b))
             case .reshape(let c, let a, let b): return .reshape(r(c), r(a), r(b))
             case .ones(let ix): return .ones(ix.map(r))
-            case .function(let g, let arg): return .function(g, arg.renamed(map))
+            case .function(let g, let arg):
+                // an argument renamed onto a diagonal (free [s, i] → [s, s]) is the same value with free [s]
+                var a = arg.renamed(map)
+                var seen = Set<Index>()
+                a.free = a.free.filter { seen.insert($0).inserted }
+                return .function(g, a)
             case .opaque(let n, let d, let arg, let ix): return .opaque(n, derivative: d, arg: arg, indices: ix.map(r))
             case .matrix(let m, let args, let ix): return .matrix(m, args: args, indices: ix.map(r))
             }

@@ -15,7 +15,48 @@ enum DeltaRules {
             factors.remove(at: m)
             factors = Term(1, factors).renamed([from: to]).factors
         }
+        return reshapeSums(factors, free: freeSet)
+    }
+
+    /// Σ_I δ[I, a, b] = 1 (each pair is one combined index), and Σ_I δ[I, a, b]·δ[I, c, d] = δ_ac δ_bd
+    /// when both split I the same way.
+    static func reshapeSums(_ input: [Factor], free: Set<Index>) -> [Factor] {
+        var factors = input
+        var rounds = 0
+        while rounds <= input.count {
+            rounds += 1
+            var changed = false
+            for (m, f) in factors.enumerated() {
+                guard case .reshape(let big, let a, let b) = f, !free.contains(big) else { continue }
+                let others = factors.indices.filter { $0 != m && factors[$0].indices.contains(big) }
+                if others.isEmpty {
+                    factors[m] = .ones([a, b])
+                    changed = true
+                } else if others.count == 1, case .reshape(let big2, let c, let d) = factors[others[0]], big2 == big,
+                          a.dim == c.dim, b.dim == d.dim, a != big, b != big, c != big, d != big {
+                    factors[m] = .delta(a, c)
+                    factors[others[0]] = .delta(b, d)
+                    changed = true
+                }
+                if changed { break }
+            }
+            if !changed { break }
+            factors = eliminateOnce(factors, free: free)
+        }
         return factors
+    }
+
+    static func eliminateOnce(_ factors: [Factor], free: Set<Index>) -> [Factor] {
+        var out = factors
+        while let m = out.firstIndex(where: { f in
+            if case .delta(let a, let b) = f, a != b { return !free.contains(a) || !free.contains(b) }
+            return false
+        }), case .delta(let a, let b) = out[m] {
+            let (from, to) = free.contains(a) ? (b, a) : (a, b)
+            out.remove(at: m)
+            out = Term(1, out).renamed([from: to]).factors
+        }
+        return out
     }
 }
 
