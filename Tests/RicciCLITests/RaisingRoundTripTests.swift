@@ -51,6 +51,13 @@ final class RaisingRoundTripTests: XCTestCase {
         Case("x: vector(n); y: vector(n); alpha*x + beta*y - x/gamma", "alpha*x + beta*y - x/gamma"),
         Case("s: scalar; x: vector(n); s*x - x/s + s", "s*x - x/s + s"),
         Case("alpha + beta*gamma - 2", "alpha + beta*gamma - 2"),
+        // terms that cancel keep the shape (regressions found by the random property test)
+        Case("B: matrix(d, n); B + (1 - B)", "ones(d, n)"),
+        Case("x: vector(d); x + (x - 2*x)", "0*ones(d)"),
+        Case("C: matrix(n, n); C - C", "zeros(n, n)"),
+        Case("C: matrix(n, n); A: matrix(n, d); ((C .* C) - C)'*(-A - (1 - A))", "-((C.^2)' - C')*ones(n, d)"),
+        Case("y: vector(n); softmax(y)'*sigmoid(y + (1 - y)) .* alpha"),
+        Case("D: matrix(d, d); B: matrix(d, n); (D*((1 - B) - (B - 2*B))).^2", "(D*ones(d, n)).^2"),
     ]
 
     static let reductions: [Case] = [

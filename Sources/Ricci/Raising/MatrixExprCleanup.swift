@@ -1,7 +1,7 @@
 /// The last pass over a raised expression: names for the forms a person recognizes.
 ///
 /// - `sqrt(x'*x)` → `norm2(x)`, `sqrt(x'*A'*A*x)` → `norm2(A*x)`, `sqrt(A : A)` → `normF(A)`;
-/// - `log(sum(exp(x)))` → `logsumexp(x)`, `sum(abs(A))` → `norm1(A)`;
+/// - `log(sum(exp(x)))` → `logsumexp(x)`, `sum(abs(A))` → `norm1(A)`, `exp(x)/sum(exp(x))` → `softmax(x)`;
 /// - `relu'(x)` → `step(x)`, `exp'(x)` → `exp(x)`;
 /// - `ones(r)*ones(c)'` → `ones(r, c)`.
 extension RaisingContext {
@@ -9,6 +9,7 @@ extension RaisingContext {
         var x = rebuild(e)
         if case .product(let xs) = x { x = joinOnes(xs, shape(e)) }
         if case .power(let base, 0.5) = x { x = polish(.call(.entrywise(.sqrt), base)) }   // (x'*x)^0.5 = norm2(x)
+        if case .divide(let a, let b) = x, let s = softmax(a, over: b) { x = s }
         guard case .call(let f, let d, let args) = x, args.count == 1 else { return x }
         let a = args[0]
         switch (f, d) {
@@ -36,6 +37,24 @@ extension RaisingContext {
             return x
         default:
             return x
+        }
+    }
+
+    /// `exp(v)/sum(exp(v))` (times other factors) as `softmax(v)`, for a column vector v.
+    private func softmax(_ a: MatrixExpr, over b: MatrixExpr) -> MatrixExpr? {
+        guard case .call(.reduction(.sum), 0, let s) = b, s.count == 1, case .call(.entrywise(.exp), 0, let v) = s[0], v.count == 1,
+              let sv = shape(v[0]), sv.rows != nil, sv.cols == nil else { return nil }
+        let e = s[0]
+        let soft = note(.call(.matrix(.softmax), v[0]), sv)
+        switch a {
+        case e: return soft
+        case .hadamard(let xs) where xs.contains(e):
+            var rest = xs
+            rest.removeAll { $0 == e }
+            return hadamard([soft] + rest)
+        case .product(let xs) where xs.last == e && xs.dropLast().allSatisfy(isScalar):
+            return product(Array(xs.dropLast()) + [soft])
+        default: return nil
         }
     }
 

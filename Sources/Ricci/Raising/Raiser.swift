@@ -48,9 +48,22 @@ extension RaisingContext {
         }
         if raised.isEmpty { return zero(e.free) }
         let shaped = !e.free.isEmpty && raised.contains { $0.broadcast == nil }
-        let s = sum(raised.map { shaped ? ($0.broadcast ?? $0.expr) : $0.expr })
+        var s = sum(raised.map { shaped ? ($0.broadcast ?? $0.expr) : $0.expr })
+        if e.free.count <= 2 && !shape(over: e.free).isScalar && (s == .number(0) || shape(s)?.isScalar == true) {
+            // the shaped terms cancelled (B + (1 - B) is 1): broadcast what is left to the shape of `free`
+            guard s != .number(0) else { return zero(e.free) }
+            guard let o = onesOver(e.free) else { return nil }
+            s = product([s, o])
+        }
         if e.free.count <= 2 { note(s, shape(over: e.free)) }
         return s
+    }
+
+    /// `ones(n)` or `ones(r, c)` over free indices.
+    func onesOver(_ free: [Index]) -> MatrixExpr? {
+        if free.count == 1 { return onesVector(free[0].dim) }
+        guard free.count == 2, let r = printable(free[0].dim), let c = printable(free[1].dim) else { return nil }
+        return note(.ones([r, c]), shape(over: free))
     }
 
     /// Zero of the shape of `free`.
