@@ -28,6 +28,9 @@ struct DerivativePrinter {
         latex = EinsteinPrinter(format: .latex, dims: program.typed.dims, taken: taken)
     }
 
+    /// The order of each variable (for the vec layout's row and column axes).
+    var wrtOrder: [String: Int] = [:]
+
     mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
         buildTable()
         let base = kind == .hessian ? "H" : "G"
@@ -60,7 +63,7 @@ struct DerivativePrinter {
                 index: exact, name: name,
                 matrix: raised?.rendered(.text),
                 einstein: text,
-                vec: nil,
+                vec: VecForm(raiser: raiser).vec(exact, rows: exact.free.count - wrtOrder[w, default: 0]),
                 intermediates: used.map(\.printed),
                 einsteinDefinitions: hoisted,
                 declarations: declarations,

@@ -86,6 +86,7 @@ public enum Derivatives {
         results = results.map { simplifier.simplify(reuse.apply($0)) }
         adjoints = adjoints.map { ($0.name, simplifier.simplify(reuse.apply($0.expr))) }
         var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
+        for (w, shape) in zip(wrt, shapes) { printer.wrtOrder[w] = shape.count }
         return printer.results(results, wrt: wrt)
     }
 

@@ -1,0 +1,54 @@
+/// The matricized form of order-3 and order-4 results (Magnus–Neudecker): ∂vec(F)/∂vec(W)ᵀ with
+/// column-major vec, written with `kron` where every term factors as M₁ ⊗ M₂ over the right index pairs
+/// (for `X*W` by W, Γ = X[i,k]·δ[j,l] gives `kron(eye(q), X)`).
+struct VecForm {
+    let raiser: Raiser
+
+    /// `rows` is the number of leading free indices that belong to the result F (the rest belong to W).
+    func vec(_ e: IndexExpr, rows: Int) -> String? {
+        let f = e.free
+        guard f.count == 3 || f.count == 4, !e.terms.isEmpty else { return nil }
+        // index pairs of the two Kronecker factors: the first (slow) factor takes the second row and column axes
+        let (slow, fast): ([Index], [Index])
+        switch (f.count, rows) {
+        case (4, 2): (slow, fast) = ([f[1], f[3]], [f[0], f[2]])
+        case (3, 1): (slow, fast) = ([f[2]], [f[0], f[1]])     // kron(v', M): v over W's second axis
+        case (3, 2): (slow, fast) = ([f[1]], [f[0], f[2]])     // kron(u, M): u over F's second axis
+        default: return nil
+        }
+        var parts: [MatrixExpr] = []
+        for t in e.terms {
+            guard let (a, b) = split(t, slow: slow, fast: fast), var left = raiser.raise(a), let right = raiser.raise(b) else { return nil }
+            if f.count == 3 && rows == 1 { left = .transpose(left) }
+            let k = MatrixExpr.call(.matrix(.kron), derivative: 0, [left, right])
+            let c = t.coefficient
+            parts.append(c == 1 ? k : (c == -1 ? .negate(k) : .product([.number(c), k])))
+        }
+        return (parts.count == 1 ? parts[0] : .sum(parts)).rendered(.text)
+    }
+
+    /// The term's factors split into the part over `slow` and the part over `fast` (scalars go with
+    /// `fast`); nil when a connected part mixes the two.
+    func split(_ t: Term, slow: [Index], fast: [Index]) -> (IndexExpr, IndexExpr)? {
+        let slowSet = Set(slow), fastSet = Set(fast)
+        var group = Array(repeating: -1, count: t.factors.count)   // 0 slow, 1 fast
+        var changed = true
+        for (k, f) in t.factors.enumerated() {
+            let ix = Set(f.indices)
+            let s = !ix.isDisjoint(with: slowSet), q = !ix.isDisjoint(with: fastSet)
+            if s && q { return nil }
+            if s { group[k] = 0 } else if q { group[k] = 1 }
+        }
+        while changed {
+            changed = false
+            for k in t.factors.indices where group[k] >= 0 {
+                for j in t.factors.indices where j != k && !Set(t.factors[k].indices).isDisjoint(with: t.factors[j].indices) {
+                    if group[j] == -1 { group[j] = group[k]; changed = true } else if group[j] != group[k] { return nil }
+                }
+            }
+        }
+        let a = t.factors.indices.filter { group[$0] == 0 }.map { t.factors[$0] }
+        let b = t.factors.indices.filter { group[$0] != 0 }.map { t.factors[$0] }
+        return (IndexExpr(free: slow, terms: [Term(1, a)]), IndexExpr(free: fast, terms: [Term(1, b)]))
+    }
+}
