@@ -95,6 +95,8 @@ final class RaisingDerivativeTests: XCTestCase {
             ("X: matrix(n, n); tr(X^2)", "X", "2*X'"),
             ("A: matrix(n, n), spd; logdet(A)", "A", "inv(A)'"),
             ("x: vector(n); y: vector(n); w: vector(n); w'*(x .* y)", "x", "w .* y"),
+            ("D: matrix(n, n); tr(sigmoid(D))", "D", "Diag(sigmoid(diag(D)) .* (1 - sigmoid(diag(D))))"),
+            ("C: matrix(n, n); h: elementwise; tr(h'(C))", "C", "Diag(h''(diag(C)))"),
         ]
         for (p, w, want) in cases {
             XCTAssertEqual(check(p, wrt: w, kind: .gradient), want, "gradient of \(p) by \(w)")

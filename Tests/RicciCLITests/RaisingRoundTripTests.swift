@@ -176,3 +176,14 @@ final class RaisingRoundTripTests: XCTestCase {
     func testEinstein() { run(Self.einstein) }
     func testProblems() { run(Self.problems) }
 }
+
+extension RaisingRoundTripTests {
+    /// An entrywise function read on its argument's diagonal (a delta renamed one axis into the other).
+    static let diagonals: [Case] = [
+        Case("x: vector(d); D: matrix(d, d); x .* diag(exp(tanh(D)).^0.5)", "x .* exp(tanh(diag(D))).^0.5"),
+        Case("D: matrix(d, d); y[i] = sigmoid(D[i, j])*delta[i, j]", "sigmoid(diag(D))"),
+        Case("A: matrix(n, d); P: matrix(n, d), positive; D: matrix(d, d); x: vector(d); ((A ./ P)*(1 - D))*(sign(D .* D) .* Diag(x))"),
+    ]
+
+    func testDiagonals() { run(Self.diagonals) }
+}

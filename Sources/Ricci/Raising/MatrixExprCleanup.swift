@@ -1,6 +1,6 @@
 /// The last pass over a raised expression: names for the forms a person recognizes.
 ///
-/// - `sqrt(x'*x)` → `norm2(x)`, `sqrt(x'*A'*A*x)` → `norm2(A*x)`, `sqrt(A : A)` → `normF(A)`;
+/// - `sqrt(x'*x)`, `sqrt(sum(x.^2))` → `norm2(x)`, `sqrt(x'*A'*A*x)` → `norm2(A*x)`, `sqrt(A : A)` → `normF(A)`;
 /// - `log(sum(exp(x)))` → `logsumexp(x)`, `sum(abs(A))` → `norm1(A)`, `exp(x)/sum(exp(x))` → `softmax(x)`;
 /// - `relu'(x)` → `step(x)`, `exp'(x)` → `exp(x)`;
 /// - `ones(r)*ones(c)'` → `ones(r, c)`.
@@ -20,6 +20,9 @@ extension RaisingContext {
                 return .call(.reduction(.norm2), u)
             }
             if case .doubleDot(let p, let q) = a, p == q { return .call(.reduction(.normF), p) }
+            if case .call(.reduction(.sum), 0, let s) = a, s.count == 1, case .entrywisePower(let u, 2) = s[0], let su = shape(u) {
+                return .call(.reduction(su.cols == nil || su.rows == nil ? .norm2 : .normF), u)   // sqrt(sum(u.^2))
+            }
             if case .product(let xs) = a, xs.count >= 4, xs.count % 2 == 0 {   // sqrt(x'*A'*A*x) = norm2(A*x)
                 let right = product(Array(xs[(xs.count / 2)...]))
                 if transpose(right) == product(Array(xs[..<(xs.count / 2)])), shape(right)?.cols == nil {

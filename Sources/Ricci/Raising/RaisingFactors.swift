@@ -51,8 +51,11 @@ extension RaisingContext {
         case .reshape:
             return nil
         case .function(let g, let arg):
-            guard arg.free.count <= 2, let inner = raiseExpr(arg) else { return nil }
-            return [piece(apply(g, inner, over: arg.free), arg.free)]
+            // f(M)[k, k] is f(diag(M))[k]: an entrywise function read on the diagonal of its argument
+            var axes: [Index] = []
+            for i in arg.free where !axes.contains(i) { axes.append(i) }
+            guard axes.count <= 2, let inner = raiseExpr(IndexExpr(free: axes, terms: arg.terms)) else { return nil }
+            return [piece(apply(g, inner, over: axes), axes)]
         case .opaque(let n, let d, let arg, let ix):
             guard ix.count <= 2, let inner = raiseArgument(arg) else { return nil }
             return [piece(note(.call(.opaque(n), derivative: d, [inner]), shape(over: ix)), ix)]
