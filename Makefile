@@ -21,9 +21,19 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The main job on a built-in example: problem P4 of PROBLEMS.md, lowered to index form and evaluated.
+# The main job on a built-in example: problem P4 of PROBLEMS.md, differentiated, checked by value,
+# lowered to index form and evaluated.
 demo: release
-	@echo "== ricci lower (problem P4: a one-hidden-layer network) =="
+	@echo "== ricci grad (problem P4: a one-hidden-layer network, gradient by W) =="
+	.build/release/ricci grad -f examples/p4.ricci --wrt W
+	@echo
+	@echo "== ricci check: the gradient against central finite differences =="
+	.build/release/ricci check -f examples/p4.ricci --wrt W
+	@echo
+	@echo "== ricci jacobian: the explicit order-4 tensor of X*W by W =="
+	.build/release/ricci jacobian 'X: matrix(n, d); W: matrix(d, k); X*W' --wrt W
+	@echo
+	@echo "== ricci lower (the program in index form) =="
 	.build/release/ricci lower -f examples/p4.ricci
 	@echo
 	@echo "== ricci eval, random inputs with seed 1 =="
