@@ -82,4 +82,47 @@ struct AutoNames {
             if !taken.contains(n) { taken.insert(n); return n }
         }
     }
+
+    /// For derivations: the argument of every entrywise function of the variable gets a name
+    /// (U1 = X*W in h(X*W)), so that each step of the chain rule is one definition.
+    static func nameArguments(_ p: LoweredProgram, variable: String, generator: IndexGenerator) -> LoweredProgram {
+        var namer = AutoNames(variables: [variable], gen: generator, taken: Set(p.typed.names).union(p.statements.compactMap(\.name)),
+                              dependent: [variable])
+        var out: [LoweredStatement] = []
+        for s in p.statements {
+            var t = s
+            t.expr = namer.nameArguments(s.expr)
+            out += namer.added
+            namer.added = []
+            out.append(t)
+            if let n = s.name, namer.depends(t.expr) { namer.dependent.insert(n) }
+        }
+        return LoweredProgram(typed: p.typed, statements: out)
+    }
+
+    mutating func nameArguments(_ e: IndexExpr) -> IndexExpr {
+        IndexExpr(free: e.free, terms: e.terms.map { t in Term(t.coefficient, t.factors.map { nameArgument($0) }) })
+    }
+
+    mutating func nameArgument(_ f: Factor) -> Factor {
+        guard case .function(let g, let a) = f else { return f }
+        let arg = nameArguments(a)
+        switch g {
+        case .identity, .power: return .function(g, arg)
+        case .builtin, .user:
+            let single = arg.terms.count == 1 && arg.terms[0].coefficient == 1 && arg.terms[0].factors.count == 1
+                && { if case .tensor = arg.terms[0].factors[0] { return true } else { return false } }()
+            guard depends(arg), !single, !arg.free.isEmpty else { return .function(g, arg) }
+            var n = "U", k = 0
+            while taken.contains(n) { k += 1; n = "U\(k)" }
+            taken.insert(n)
+            var seen = Set<Index>()
+            let free = arg.free.filter { seen.insert($0).inserted }
+            var map: [Index: Index] = [:]
+            for i in free { map[i] = gen.fresh(i.hint, i.dim) }
+            added.append(LoweredStatement(name: n, expr: IndexExpr(free: free, terms: arg.terms).renamed(map), implicit: false))
+            dependent.insert(n)
+            return .function(g, IndexExpr(free: free, terms: [Term(1, [.tensor(n, free)])]))
+        }
+    }
 }

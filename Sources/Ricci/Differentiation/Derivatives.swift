@@ -50,8 +50,7 @@ public enum Derivatives {
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
         let simplifier = Simplifier(generator: gen)
-        var named = AutoNames.apply(program, variables: wrt, generator: gen)
-        for k in named.statements.indices { named.statements[k].expr = simplifier.simplify(named.statements[k].expr) }
+        let named = prepared(program, wrt: wrt, gen, simplifier)
         let ks = shapes.map { shape in
             shape.enumerated().map { k, d in gen.fresh(k < 4 ? ["k", "l", "m", "p"][k] : "k\(k)", d) }
         }
@@ -88,6 +87,13 @@ public enum Derivatives {
         var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
         for (w, shape) in zip(wrt, shapes) { printer.wrtOrder[w] = shape.count }
         return printer.results(results, wrt: wrt)
+    }
+
+    /// The program with nested activations named and every statement simplified.
+    static func prepared(_ program: LoweredProgram, wrt: [String], _ gen: IndexGenerator, _ simplifier: Simplifier) -> LoweredProgram {
+        var named = AutoNames.apply(program, variables: wrt, generator: gen)
+        for k in named.statements.indices { named.statements[k].expr = simplifier.simplify(named.statements[k].expr) }
+        return named
     }
 
     /// The variable's shape; errors for names that are not inputs of the program.

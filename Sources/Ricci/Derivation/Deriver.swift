@@ -1,0 +1,117 @@
+/// The library's entry point for derivations.
+public enum Derivations {
+    /// The step-by-step derivation of the gradient of `source`'s objective by `wrt`.
+    public static func derive(source: String, wrt: String) throws -> Derivation {
+        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+        let lowered = try Lowerer.lower(TypeChecker.check(source: source))
+        var d = Deriver(lowered, wrt: wrt, result: result)
+        try d.run()
+        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: result,
+                          definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
+    }
+}
+
+/// Builds a ``Derivation``: every step is made from the same index forms the engine differentiates,
+/// raised to matrix notation, so the record shows what the engine did.
+struct Deriver {
+    let typed: TypedProgram
+    let wrt: String
+    let result: DerivativeResult
+    let gen: IndexGenerator
+    let simplifier: Simplifier
+    let ctx: RaisingContext
+    var program: LoweredProgram
+    var context: [String] = []
+    var steps: [DerivationStep] = []
+    /// Differential names: `dW`, `dE`.
+    var names: [String: String] = [:]
+    var taken: Set<String>
+    /// Statement positions of definitions (the variable is -1).
+    var position: [String: Int] = [:]
+    var differential: [String: MatrixExpr] = [:]
+    var differentialRule: [String: (String, String)] = [:]
+    var objectiveText: String
+    /// The name given to the squared part of the objective (φ = A : A), if any.
+    var squared: String?
+    /// Set when a move across `:` has no rule: the matrix steps stop and the engine's result stands.
+    var failed = false
+    /// The definitions a reader needs, as (Unicode, LaTeX) lines.
+    var shown: [(String, String)] = []
+    /// ∂φ/∂D of the objective's direct dependencies, raised.
+    var outer: [String: MatrixExpr] = [:]
+
+    init(_ lowered: LoweredProgram, wrt: String, result: DerivativeResult) {
+        typed = lowered.typed
+        self.wrt = wrt
+        self.result = result
+        gen = IndexGenerator(after: lowered.statements.map(\.expr.maxIndexID).max() ?? 0)
+        simplifier = Simplifier(generator: gen)
+        ctx = RaisingContext(dims: lowered.typed.dims)
+        program = Derivatives.prepared(lowered, wrt: [wrt], gen, simplifier)
+        program = AutoNames.nameArguments(program, variable: wrt, generator: gen)
+        for k in program.statements.indices { program.statements[k].expr = simplifier.simplify(program.statements[k].expr) }
+        taken = Set(typed.names).union(program.statements.compactMap(\.name))
+        objectiveText = "φ"
+        if case .expression(let e)? = typed.program.statements.last { objectiveText = e.text }
+    }
+
+    /// The right side of the last line of a printed result (`G = ...` or `G &= ...`).
+    static func rightSide(of printed: String, separator: String) -> String {
+        let last = printed.split(separator: "\n").last.map(String.init) ?? printed
+        return last.components(separatedBy: separator).dropFirst().joined(separator: separator)
+    }
+
+    /// The differential's name of a definition or of the variable (`dE`, `dW`).
+    mutating func name(_ n: String) -> String {
+        if let d = names[n] { return d }
+        var d = "d" + n, k = 1
+        while taken.contains(d) { k += 1; d = "d\(n)\(k)" }
+        taken.insert(d)
+        names[n] = d
+        return d
+    }
+
+    func raise(_ e: IndexExpr) -> MatrixExpr? { ctx.raiseExpr(e).map { ctx.polish($0) } }
+
+    // MARK: - the derivation
+
+    mutating func run() throws {
+        nameSquaredArgument()
+        buildContext()
+        var frontier = objectiveDifferential()
+        var rounds = 0
+        while rounds < 500, !failed {
+            rounds += 1
+            let pending = frontier.keys.filter { $0 != wrt }
+            guard let next = pending.max(by: { (position[$0] ?? -1) < (position[$1] ?? -1) }) else { break }
+            let g = collect(next, frontier.removeValue(forKey: next) ?? [])
+            guard let dm = differential[next] else { failed = true; break }
+            add(Rule(differentialRule[next] ?? ("differential", "\\text{differential}")),
+                lhs: StepSide(kind: .differential, text: next), rhs: StepSide(kind: .expression, text: dm.rendered(.text)),
+                lhsShown: .symbol(name(next)), rhsShown: dm)
+            for (sym, gs) in moveAcross(g, dm) { frontier[sym, default: []] += gs }
+        }
+        let gradient = "∂φ/∂\(wrt)", gradientLatex = "\\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(wrt))}"
+        if !failed, frontier.count == 1, let gs = frontier[wrt] {
+            let g = collect(wrt, gs)
+            add(Rule("dφ = G : dW for every dW, hence ∂φ/∂W = G",
+                     "d\\varphi = G : dW \\text{ for every } dW \\Rightarrow \\partial\\varphi/\\partial W = G"),
+                lhs: StepSide(kind: .gradient, text: ""), rhs: StepSide(kind: .expression, text: g.rendered(.text)),
+                lhsText: gradient, lhsLatex: gradientLatex, rhsShown: g)
+            if let m = result.matrix, m != g.rendered(.text), result.intermediates.allSatisfy({ $0.fromProgram }) {
+                add(Rule("simplified: the engine's form", "\\text{simplified}"),
+                    lhs: StepSide(kind: .expression, text: g.rendered(.text)), rhs: StepSide(kind: .expression, text: m),
+                    lhsText: gradient, lhsLatex: gradientLatex, rhsText: Deriver.rightSide(of: result.unicode, separator: " = "),
+                    rhsLatex: Deriver.rightSide(of: result.latex.replacingOccurrences(of: "\\end{aligned}", with: ""), separator: "= "))
+            }
+        } else {
+            // the engine's result, as a definition the checker can evaluate
+            let r = resultReference()
+            add(Rule("the chain rule in index form (no matrix identity moves the rest across :)",
+                     "\\text{the chain rule in index form}"),
+                lhs: StepSide(kind: .gradient, text: ""), rhs: StepSide(kind: .expression, text: r),
+                lhsText: gradient, lhsLatex: gradientLatex, rhsText: result.matrix ?? result.einstein, rhsLatex: result.latex)
+        }
+        indexFormChainRule()
+    }
+}

@@ -1,0 +1,113 @@
+/// A rule as text (Unicode) and as LaTeX.
+struct Rule {
+    var text: String
+    var latex: String
+    init(_ text: String, _ latex: String) { self.text = text; self.latex = latex }
+    init(_ pair: (String, String)) { self.text = pair.0; self.latex = pair.1 }
+}
+
+/// Recording steps, the result as a definition, and the index form of the chain rule.
+extension Deriver {
+    /// Records a step; the shown forms default to the sides' own text.
+    mutating func add(_ rule: Rule, lhs: StepSide, rhs: StepSide, lhsShown: MatrixExpr? = nil,
+                      lhsText: String? = nil, lhsLatex: String? = nil, rhsShown: MatrixExpr? = nil,
+                      rhsText: String? = nil, rhsLatex: String? = nil) {
+        let lt = lhsText ?? lhsShown?.rendered(.unicode) ?? lhs.text
+        let rt = rhsText ?? rhsShown?.rendered(.unicode) ?? rhs.text
+        let ll = differentials(lhsLatex ?? lhsShown?.rendered(.latex) ?? LaTeX.escapeText(lhs.text))
+        let rl = differentials(rhsLatex ?? rhsShown?.rendered(.latex) ?? LaTeX.escapeText(rhs.text))
+        steps.append(DerivationStep(rule: rule.text, lhs: lhs, rhs: rhs, text: "\(lt) = \(rt)",
+                                    latex: "\(ll) &= \(rl)", ruleLatex: rule.latex))
+    }
+
+    /// LaTeX with differential names written as d·X: `\mathit{dE}` → `\mathrm{d}E`.
+    func differentials(_ s: String) -> String {
+        var out = s
+        for (x, dx) in names.sorted(by: { $0.value.count > $1.value.count }) {
+            out = out.replacingOccurrences(of: LaTeX.symbol(dx), with: "\\mathrm{d}" + LaTeX.symbol(x))
+        }
+        return out
+    }
+
+    /// The engine's result added to the context under a fresh name; returns that name.
+    mutating func resultReference() -> String {
+        var n = "Gw", k = 1
+        while taken.contains(n) { k += 1; n = "Gw\(k)" }
+        taken.insert(n)
+        for i in result.intermediates where !context.contains(where: { $0.hasPrefix(i.name + " =") }) {
+            if let m = i.matrix, result.matrix != nil { context.append("\(i.name) = \(m)") } else { context += i.einstein }
+        }
+        if let m = result.matrix {
+            context.append("\(n) = \(m)")
+        } else {
+            context += result.einsteinDefinitions
+            let line = result.einstein
+            context.append(n + line.drop(while: { $0 != "[" && $0 != " " }))
+        }
+        return n
+    }
+
+    /// The chain rule with the explicit Γ: Γ = ∂D/∂W for the objective's one direct dependency D, and
+    /// ∂φ/∂W = (∂φ/∂D) : Γ.
+    mutating func indexFormChainRule() {
+        guard outer.count == 1, let (d, g) = outer.first, d != wrt,
+              let def = program.statements.first(where: { $0.name == d }), (1...2).contains(def.expr.free.count),
+              case .tensor(let shape)? = typed.symbols[wrt]?.kind, (1...2).contains(shape.count) else { return }
+        let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l"][n], dim) }
+        let full = Differentiator(program, wrt: wrt, generator: gen)
+        let gamma = simplifier.simplify(full.derivative(simplifier.simplify(def.expr), by: k))
+        var n = "Gamma", c = 1
+        while taken.contains(n) { c += 1; n = "Gamma\(c)" }
+        taken.insert(n)
+        var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
+        let line = printer.statement(n, gamma)
+        context += printer.hoisted.map(\.line) + [line]
+        var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
+        let texLine = tex.statement(n, gamma).replacingOccurrences(of: LaTeX.symbol(n), with: "\\Gamma")
+        var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
+        let uniLine = uni.statement(n, gamma).replacingOccurrences(of: n, with: "Γ")
+        let texRhs = texLine.components(separatedBy: " = ").dropFirst().joined(separator: " = ")
+        let texLhs = texLine.components(separatedBy: " = ").first ?? "\\Gamma"
+        add(Rule("the tensor Γ = ∂\(d)/∂\(wrt) of order \(def.expr.free.count + shape.count), explicit in index form",
+                 "\\Gamma = \\partial \(LaTeX.symbol(d)) / \\partial \(LaTeX.symbol(wrt)) \\text{, in index form}"),
+            lhs: StepSide(kind: .jacobian, text: d), rhs: StepSide(kind: .expression, text: n),
+            lhsText: uniLine.components(separatedBy: " = ").first ?? "Γ",
+            lhsLatex: texLhs, rhsText: uniLine.components(separatedBy: " = ").dropFirst().joined(separator: " = "), rhsLatex: texRhs)
+        let contracted = MatrixExpr.doubleDot(g, .symbol(n))
+        add(Rule("the chain rule by a double dot: ∂φ/∂\(wrt) = (∂φ/∂\(d)) : Γ",
+                 "\\frac{\\partial\\varphi}{\\partial \(LaTeX.symbol(wrt))} = \\frac{\\partial\\varphi}{\\partial \(LaTeX.symbol(d))} : \\Gamma"),
+            lhs: StepSide(kind: .gradient, text: ""), rhs: StepSide(kind: .expression, text: contracted.rendered(.text)),
+            lhsText: "∂φ/∂\(wrt)", lhsLatex: "\\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(wrt))}",
+            rhsText: contracted.rendered(.unicode).replacingOccurrences(of: n, with: "Γ"),
+            rhsLatex: contracted.rendered(.latex).replacingOccurrences(of: LaTeX.symbol(n), with: "\\Gamma"))
+    }
+}
+
+/// Names the differential rules a definition's differential uses.
+enum DifferentialRules {
+    static func describe(_ e: IndexExpr) -> (String, String) {
+        var text: [String] = [], latex: [String] = []
+        func add(_ t: String, _ l: String) { if !text.contains(t) { text.append(t); latex.append(l) } }
+        func walk(_ x: IndexExpr) {
+            for t in x.terms {
+                if t.factors.count > 1 { add("d(UV) = dU V + U dV", "d(UV) = dU\\,V + U\\,dV") }
+                for f in t.factors {
+                    switch f {
+                    case .function(.identity, let a): walk(a)
+                    case .function(.power, let a): add("d U^p = p U^(p−1) ⊙ dU", "dU^{p} = pU^{p-1} \\odot dU"); walk(a)
+                    case .function(_, let a): add("d h(U) = h′(U) ⊙ dU", "dh(U) = h'(U) \\odot dU"); walk(a)
+                    case .opaque(_, _, let a, _): add("dF(U) = F′(U) : dU", "dF(U) = F'(U) : dU"); walk(a)
+                    case .matrix(.inv, let args, _): add("d inv(U) = −inv(U) dU inv(U)", "dU^{-1} = -U^{-1}\\,dU\\,U^{-1}"); args.forEach(walk)
+                    case .matrix(.det, let args, _): add("d det(U) = det(U) tr(inv(U) dU)", "d\\det U = \\det U \\operatorname{tr}(U^{-1} dU)"); args.forEach(walk)
+                    case .matrix(.logdet, let args, _): add("d logdet(U) = tr(inv(U) dU)", "d\\log\\det U = \\operatorname{tr}(U^{-1} dU)"); args.forEach(walk)
+                    case .matrix(_, let args, _): args.forEach(walk)
+                    case .tensor, .delta, .reshape, .ones: break
+                    }
+                }
+            }
+        }
+        walk(e)
+        if text.isEmpty { return ("d is linear", "d \\text{ is linear}") }
+        return (text.joined(separator: ", "), latex.joined(separator: ",\\; "))
+    }
+}
