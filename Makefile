@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
+# pdflatex for the standalone derivation documents that the tests compile
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps texdeps build release demo test bench clean
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -13,6 +15,15 @@ deps:
 	else \
 		echo "deps: installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+# Installs pdflatex (TeX Live's base and recommended LaTeX packages) when it is missing.
+texdeps:
+	@if command -v pdflatex >/dev/null 2>&1; then \
+		echo "texdeps: pdflatex present"; \
+	else \
+		echo "texdeps: installing $(TEX_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
 	fi
 
 build: deps
@@ -46,9 +57,9 @@ demo: release
 	ldd .build/release/ricci | grep -E 'openblas|gsl'
 
 # Every test (XCTest); the last line is the plain summary 'tests: N passed, M failed'.
-test: deps
+test: deps texdeps
 	$(SWIFT) build
-	@set -o pipefail; $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
 	failed=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
