@@ -15,7 +15,9 @@ public struct EinsteinPrinter {
     var taken: Set<String>
     var hoistCount = 0
     /// Definitions hoisted while printing, in order: (name, full line).
-    public internal(set) var hoisted: [(name: String, line: String)] = []
+    public var hoisted: [(name: String, line: String)] = []
+    /// Canonical forms of hoisted sub-sums, so one statement defines each only once.
+    var hoistedKeys: [IndexExpr: String] = [:]
 
     var names: [Index: String] = [:]
     var usedIndexNames: Set<String> = []

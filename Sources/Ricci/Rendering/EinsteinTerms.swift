@@ -1,7 +1,8 @@
 /// Terms, factors and notation details of the Einstein printer.
 extension EinsteinPrinter {
     mutating func sum(_ e: IndexExpr) -> String {
-        if e.terms.isEmpty { return "0" }
+        // zero keeps its indices (an entrywise function of zero is still summed over them)
+        if e.terms.isEmpty { return e.free.isEmpty ? "0" : term(Term(0, [.ones(e.free)]), free: e.free) }
         var out = ""
         for (k, t) in e.terms.enumerated() {
             var s = term(t, free: e.free)
@@ -76,13 +77,20 @@ extension EinsteinPrinter {
 
     /// Hoists `e` into a definition with an explicit left side and returns its name.
     mutating func hoist(_ e: IndexExpr) -> String {
+        // the same sub-sum hoisted twice in one statement gets one definition
+        let key = LikeTerms.canonicalScope(e)
+        if let n = hoistedKeys[key], hoisted.contains(where: { $0.name == n }) { return n }
         let name = freshName("T")
+        hoistedKeys[key] = name
         var sub = EinsteinPrinter(format: format, dims: dims, taken: taken)
         sub.hoistCount = hoistCount
+        sub.hoisted = hoisted
+        sub.hoistedKeys = hoistedKeys
         let line = sub.statementExplicit(name, e)
         taken = sub.taken
         hoistCount = sub.hoistCount
-        hoisted += sub.hoisted
+        hoisted = sub.hoisted
+        hoistedKeys = sub.hoistedKeys
         hoisted.append((name, line))
         return name
     }
