@@ -75,14 +75,18 @@ struct Adjoints {
         return out
     }
 
-    /// Substitutes adjoints used once (or that are a single factor) where they are used.
+    /// Substitutes adjoints used once (or that are a single factor) where they are used — but not
+    /// links of a chain (adjoints that refer to other adjoints), which keep their names so that a
+    /// deep composition stays linear in size (and in time).
     func inlineSingleUses(_ out: inout Output) {
+        let adjointNames = Set(out.adjoints.map(\.name))
+        let chained = Set(out.adjoints.filter { !$0.expr.tensorNames.isDisjoint(with: adjointNames) }.map(\.name))
         var k = 0
         while k < out.adjoints.count {
             let (name, value) = out.adjoints[k]
             let uses = out.adjoints.map { $0.expr.references(name) }.reduce(0, +) + out.gradients.map { $0.references(name) }.reduce(0, +)
             let small = value.terms.count == 1 && value.terms[0].factors.count <= 1
-            guard uses <= 1 || small else { k += 1; continue }
+            guard !chained.contains(name), uses <= 1 || small else { k += 1; continue }
             out.adjoints.remove(at: k)
             for j in out.adjoints.indices { out.adjoints[j].expr = substitute(name, value, in: out.adjoints[j].expr) }
             for j in out.gradients.indices { out.gradients[j] = substitute(name, value, in: out.gradients[j]) }

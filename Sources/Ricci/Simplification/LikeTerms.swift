@@ -25,7 +25,7 @@ enum LikeTerms {
     /// The canonical form of an expression (for comparisons only: its summed indices get negative ids).
     static func canonical(_ e: IndexExpr) -> IndexExpr {
         var terms = e.terms.map { Term($0.coefficient, key($0, free: e.free).factors) }
-        terms = terms.enumerated().map { ($1, String(describing: $1), $0) }
+        terms = terms.enumerated().map { ($1, $1.signature(), $0) }
             .sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
         return IndexExpr(free: e.free, terms: terms)
     }
@@ -33,11 +33,8 @@ enum LikeTerms {
     /// The canonical term with coefficient 1.
     static func key(_ t: Term, free: [Index]) -> Term {
         let bound = Set(t.bound(free: free))
-        let placeholder = Index(id: 0, hint: "", dim: DimVar(id: 0))
-        var anonymous: [Index: Index] = [:]
-        for b in bound { anonymous[b] = placeholder }
         let nested = t.factors.map(canonicalArguments)
-        let signed = nested.map { f in (f, String(describing: Term(1, [f]).renamed(anonymous).factors[0])) }
+        let signed = nested.map { f in (f, f.signature(bound)) }
         let sorted = signed.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
         var map: [Index: Index] = [:]
         var next = -1
