@@ -65,6 +65,10 @@ struct Check: ParsableCommand {
                 if let m = c.matrixError { print("matrix form:   relative error \(m)") }
                 print("einstein form: relative error \(c.einsteinError)")
                 print("\(verdict) (central finite differences, tolerance \(c.tolerance))")
+                if (c.base.value.data + c.reference.data).contains(where: { !$0.isFinite }) {
+                    print("note: the program is not a number at the random point (a log or a square root of a negative entry?): "
+                        + "declare the inputs 'positive' (or 'spd'), or give values with --set")
+                }
             }
             if !c.passed { throw ExitCode(1) }
         }
