@@ -3,10 +3,12 @@ import Foundation
 import Ricci
 import RicciNumerics
 
-/// `ricci check PROGRAM --wrt W`: the engine's derivative against central finite differences.
+/// `ricci check PROGRAM --wrt W [--claim EXPR]`: the engine's derivative against central finite
+/// differences, or a claimed derivative (a person's answer) against the true one: shape, values,
+/// and the correct result beside the verdict.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the derivative by value: its matrix and Einstein forms against central finite differences.")
+        abstract: "Check a derivative by value: the engine's own (matrix and Einstein forms), or with --claim a person's answer, against central finite differences.")
 
     @OptionGroup var input: ProgramInput
 
@@ -15,6 +17,12 @@ struct Check: ParsableCommand {
 
     @Option(help: "Check the Hessian instead of the gradient (or Jacobian).")
     var kind: String?
+
+    @Option(parsing: .unconditional, help: "A claimed derivative to check, in matrix or Einstein notation (it may use the program's names and definitions), e.g. \"2*X'*(X*W - Y)\".")
+    var claim: String?
+
+    @Option(help: "Layout of a gradient: denominator (the variable's shape) or numerator (transposed).")
+    var layout: String = "denominator"
 
     @Option(help: "Sizes of symbolic dimensions, e.g. n=3,d=4 (default: distinct sizes 3, 4, 5, ...).")
     var dims: String?
@@ -36,7 +44,14 @@ struct Check: ParsableCommand {
                 guard let k = DerivativeKind(rawValue: name) else { throw RicciError(.usage, "--kind is gradient, jacobian or hessian") }
                 return k
             }
-            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, settings: settings)
+            guard let layout = Layout(rawValue: layout) else { throw RicciError(.usage, "--layout is denominator or numerator") }
+            if let claim = claim {
+                let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings)
+                if format == .json { print(claimJSON(c).serialized()) } else { print(claimText(c, source: src)) }
+                if !c.passed { throw ExitCode(1) }
+                return
+            }
+            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings)
             let verdict = c.passed ? "pass" : "FAIL"
             if format == .json {
                 print(JSON.object([
@@ -50,8 +65,67 @@ struct Check: ParsableCommand {
                 if let m = c.matrixError { print("matrix form:   relative error \(m)") }
                 print("einstein form: relative error \(c.einsteinError)")
                 print("\(verdict) (central finite differences, tolerance \(c.tolerance))")
+                if (c.base.value.data + c.reference.data).contains(where: { !$0.isFinite }) {
+                    print("note: the program is not a number at the random point (a log or a square root of a negative entry?): "
+                        + "declare the inputs 'positive' (or 'spd'), or give values with --set")
+                }
             }
             if !c.passed { throw ExitCode(1) }
         }
+    }
+
+    /// The verdict on a claim, then the correct result (and its derivation, when there is one).
+    func claimText(_ c: ClaimCheck, source: String) -> String {
+        var lines = ["claim: \(c.claim)", "verdict: \(c.verdict.rawValue)"]
+        lines.append("expected shape: \(shapeText(c.expectedShape))"
+            + (c.claimShape.map { "; your answer: \(shapeText($0))" } ?? ""))
+        if let e = c.relativeError {
+            let seeds = c.seeds.map(String.init).joined(separator: ", ")
+            lines.append("relative error: \(e) (largest over the random points, seeds \(seeds))")
+        }
+        if let d = c.diagnosis { lines.append("diagnosis: \(d.rawValue)") }
+        if let e = c.renderedError {
+            // the message's first line repeats the error; the rendered form shows it with a caret
+            lines.append(e)
+            lines += c.message.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        } else {
+            lines.append(c.message)
+        }
+        lines.append("")
+        lines.append("the correct result:")
+        lines.append(DerivativeReport(source: source, results: [c.result]).text(.text))
+        if let d = c.derivation {
+            lines.append("")
+            lines.append("derivation:")
+            lines.append(d)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func shapeText(_ s: [Dim]) -> String { s.isEmpty ? "scalar" : s.map(\.description).joined(separator: "×") }
+
+    func claimJSON(_ c: ClaimCheck) -> JSON {
+        func shape(_ s: [Dim]) -> JSON {
+            .array(s.map { d in if case .fixed(let n) = d { return .number(Double(n)) } else { return .string(d.description) } })
+        }
+        var error: JSON = .null
+        if let e = c.error {
+            error = .object([("kind", .string(e.kind.rawValue)), ("message", .string(e.message)),
+                             ("line", .number(Double(e.location.line))), ("column", .number(Double(e.location.column)))])
+        }
+        let r = c.result
+        return JSON.object([
+            ("claim", .string(c.claim)), ("wrt", .array([.string(wrt)])), ("kind", .string(r.kind.rawValue)),
+            ("verdict", .string(c.verdict.rawValue)),
+            ("expected_shape", shape(c.expectedShape)), ("claim_shape", c.claimShape.map(shape) ?? .null),
+            ("relative_error", c.relativeError.map(JSON.number) ?? .null),
+            ("errors", .array(c.errors.map(JSON.number))), ("seeds", .array(c.seeds.map { .number(Double($0)) })),
+            ("tolerance", .number(c.tolerance)),
+            ("diagnosis", c.diagnosis.map { .string($0.rawValue) } ?? .null),
+            ("matrix", r.matrix.map(JSON.string) ?? .null), ("einstein", .string(r.einstein)),
+            ("where", .array(r.definitions.map { .array([.string($0.name), .string($0.value)]) })),
+            ("derivation", c.derivation.map(JSON.string) ?? .null),
+            ("message", .string(c.message)), ("error", error),
+        ])
     }
 }

@@ -11,6 +11,7 @@ extension DerivativeTableTests {
     func testJacobians() { run(Self.jacobianCases, "jacobians") }
     func testHessians() { run(Self.hessianCases, "hessians") }
     func testLayouts() { run(Self.layoutCases, "layouts") }
+    func testRegressions() { run(Self.regressionCases, "regressions") }
 
     static let einsteinCases: [DerivativeCase] = [
         grad("A: matrix(n, d); x: vector(d); y: vector(n); y[i]*A[i, j]*x[j]", "A", ["n", "d"]),
@@ -91,5 +92,16 @@ extension DerivativeTableTests {
         grad("x: vector(n); normF(alpha*x - y)^2", "alpha", [], matrix: true),
         grad("A: matrix(n, d); sum(exp(alpha*A))", "alpha", []),
         grad("alpha*beta + alpha^2 + exp(beta*alpha)", "alpha", [], matrix: true),
+    ]
+
+    /// Found by the property tests (RICCI_LONG=1): kept here so that they run every time.
+    static let regressionCases: [DerivativeCase] = [
+        // a zero intermediate derivative, hoisted as a definition, must still parse back
+        grad("A: matrix(n, d); normF((A - A)*exp(tanh(A'*A)))^2", "A", ["n", "d"]),
+        grad("A: matrix(n, d); normF(((--A - A)*(exp(tanh(((A)'*A)))).^(-1)))^2", "A", ["n", "d"]),
+        // large logits: the printed form must not overflow where softmax itself does not
+        // (exp(u)/sum(exp(u)) squared overflows for u > ~355)
+        grad("x: vector(n); normF(softmax(300*x))^2", "x", ["n"]),
+        grad("x: vector(n); y: vector(n); y'*softmax(100*x)", "x", ["n"]),
     ]
 }

@@ -37,7 +37,7 @@ final class DerivativeTableTests: XCTestCase {
     static var allCases: [DerivativeCase] {
         productCases + hadamardCases + powerCases + doubleDotCases + reductionCases + matrixFunctionCases
             + structureCases + entrywiseCases + userFunctionCases + einsteinCases + definitionCases
-            + jacobianCases + hessianCases + layoutCases
+            + jacobianCases + hessianCases + layoutCases + regressionCases
     }
 
     func testTableHasEnoughCases() {
