@@ -272,7 +272,9 @@ public struct ClaimCheck: Sendable {
     /// Hook: the derivation API (`ricci derive`) is not in the library yet; when it is, return its
     /// text steps here and the `check --claim` output and JSON (`derivation`) show them.
     public static func derivationText(source: String, wrt: String, kind: DerivativeKind, layout: Layout) -> String? {
-        nil
+        // the step-by-step derivation of a gradient (denominator layout), as `ricci derive` prints it
+        guard kind == .gradient, layout == .denominator, let d = try? Derivations.derive(source: source, wrt: wrt) else { return nil }
+        return DerivationReport(d).text()
     }
 
     // MARK: - verdicts
