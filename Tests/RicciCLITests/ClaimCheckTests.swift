@@ -243,7 +243,8 @@ final class ClaimCheckTests: XCTestCase {
         XCTAssertEqual(r.errors.count, 3)
         XCTAssertEqual(r.engine.base.sizes, ["n": 3, "d": 4, "k": 5])
         XCTAssertTrue(r.engine.passed)
-        XCTAssertNil(r.derivation, "no derivation API yet: the hook returns nil")
+        // the derivation stands beside the verdict, ending with the gradient read off
+        XCTAssertTrue(r.derivation?.contains("∂φ/∂W = 2·Xᵀ·(X·W - Y)") == true, r.derivation ?? "no derivation")
     }
 
     // MARK: - the command line

@@ -100,6 +100,8 @@ enum DifferentialRules {
                     case .matrix(.inv, let args, _): add("d inv(U) = −inv(U) dU inv(U)", "dU^{-1} = -U^{-1}\\,dU\\,U^{-1}"); args.forEach(walk)
                     case .matrix(.det, let args, _): add("d det(U) = det(U) tr(inv(U) dU)", "d\\det U = \\det U \\operatorname{tr}(U^{-1} dU)"); args.forEach(walk)
                     case .matrix(.logdet, let args, _): add("d logdet(U) = tr(inv(U) dU)", "d\\log\\det U = \\operatorname{tr}(U^{-1} dU)"); args.forEach(walk)
+                    case .matrix(.softmax, let args, _):
+                        add("d softmax(U) = S ⊙ (dU − 1(1ᵀ(S ⊙ dU)))", "dS = S \\odot (dU - \\mathbf{1}\\mathbf{1}^{\\top}(S \\odot dU))"); args.forEach(walk)
                     case .matrix(_, let args, _): args.forEach(walk)
                     case .tensor, .delta, .reshape, .ones: break
                     }

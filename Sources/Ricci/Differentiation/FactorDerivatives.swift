@@ -67,6 +67,8 @@ extension Differentiator {
             return du.map { Term($0.coefficient, [.reshape(big, a[0], a[1])] + $0.factors) }
         case .kron:
             return kronDerivative(args, ix, by: k)
+        case .softmax:
+            return softmaxDerivative(args, ix, by: k)
         }
     }
 
@@ -87,5 +89,24 @@ extension Differentiator {
         let aTerm = argument(args[0], at: a0), bTerm = argument(args[1], at: b0)
         return da.map { Term($0.coefficient * bTerm.coefficient, pairs + $0.factors + bTerm.factors) }
             + db.map { Term($0.coefficient * aTerm.coefficient, pairs + aTerm.factors + $0.factors) }
+    }
+
+    /// dS_ic = S_ic dU_ic − S_ic Σ_j S_jc dU_jc for S = softmax(U), column by column.
+    func softmaxDerivative(_ args: [IndexExpr], _ ix: [Index], by k: [Index]) -> [Term] {
+        guard let u = args.first, u.free.count == ix.count, let row = ix.first else {
+            unsupported = "softmax of this operand"
+            return []
+        }
+        func du(at target: [Index]) -> [Term] {
+            var map: [Index: Index] = [:]
+            for (x, y) in zip(u.free, target) { map[x] = y }
+            return derivative(u, by: k).freshened(gen).renamed(map).terms
+        }
+        let s = Factor.matrix(.softmax, args: args, indices: ix)
+        let j = gen.fresh("j", row.dim)
+        let column = [j] + ix.dropFirst()
+        let sj = Factor.matrix(.softmax, args: args, indices: column)
+        return du(at: ix).map { Term($0.coefficient, [s] + $0.factors) }
+            + du(at: column).map { Term(-$0.coefficient, [s, sj] + $0.factors) }
     }
 }

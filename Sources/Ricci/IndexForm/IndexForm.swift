@@ -37,7 +37,7 @@ public enum ScalarFunction: Hashable, Sendable {
 
 /// A matrix-level function kept whole in the index form (its argument has its own indices).
 public enum MatrixAtom: String, Hashable, Sendable {
-    case inv, det, logdet, kron, vec
+    case inv, det, logdet, kron, vec, softmax
 }
 
 /// A factor of a product term.

@@ -33,12 +33,9 @@ extension Lowerer {
             let v = try lower(x, [out[0]])
             return restrict(v * IndexExpr(free: out, terms: [Term(1, [.delta(out[0], out[1])])]), out)
         case .softmax:
-            // softmax(X)_ic = exp(X_ic) / Σ_k exp(X_kc)
-            let num = try lower(x, out).applying(.builtin(.exp, derivative: 0))
-            let k = fresh("k", x.shape[0])
-            let rest = Array(out.dropFirst())
-            let den = IndexExpr(free: rest, terms: try lower(x, [k] + rest).applying(.builtin(.exp, derivative: 0)).terms)
-            return restrict(num * den.applying(.power(-1)), out)
+            // softmax(X)_ic = exp(X_ic) / Σ_k exp(X_kc), kept whole: it is evaluated stably (the largest
+            // entry subtracted) and differentiated by its own rule, d S = S ⊙ (dU − 1·(1ᵀ(S ⊙ dU)))
+            return IndexExpr(free: out, terms: [Term(1, [.matrix(.softmax, args: [try atomArgument(x)], indices: out)])])
         }
     }
 

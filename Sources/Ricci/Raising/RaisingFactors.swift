@@ -73,6 +73,7 @@ extension RaisingContext {
             case .logdet: m = .logdet
             case .kron: m = .kron
             case .vec: m = .vec
+            case .softmax: m = .softmax
             }
             guard raised.count == (m == .kron ? 2 : 1) else { return nil }
             return [piece(note(.call(.matrix(m), derivative: 0, raised), shape(over: ix)), ix)]
