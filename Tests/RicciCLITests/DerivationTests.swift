@@ -33,6 +33,9 @@ final class DerivationTests: XCTestCase {
         ("S: matrix(n, n), spd; x: vector(n)\nx'*inv(S)*x + logdet(S)", "S"),
         ("A: matrix(n, d); x: vector(d); b: vector(n)\nnorm2(A*x - b)^2", "x"),
         ("W: matrix(d, n); Z: matrix(d, l); B: matrix(n, l)\nnormF(softmax(W'*Z) - B)^2", "W"),
+        ("X: matrix(n, d); W: matrix(d, k); V: matrix(k, m); Y: matrix(n, m)\nH = sigmoid(X*W)\nnormF(H*V - Y)^2 + sum(W .* W)", "W"),
+        ("X: matrix(n, n), spd; A: matrix(n, n)\ndet(X)*tr(A*X)", "X"),
+        ("x: vector(n); a: vector(n)\nF: function -> vector(m)\nnorm2(F(x))^2 + a'*x", "x"),
     ]
 
     func testEveryStepIsTrue() throws {

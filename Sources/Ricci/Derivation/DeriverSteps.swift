@@ -86,7 +86,8 @@ extension Deriver {
                 let dn = name(target)
                 terms += p.terms.map { Term($0.coefficient, $0.factors + [.tensor(dn, kk)]) }
             }
-            let d = simplifier.simplify(IndexExpr(free: s.expr.free, terms: terms))
+            let reuse = NameReuse(program.statements.dropLast().compactMap { st in st.name.map { ($0, st.expr) } })
+            let d = simplifier.simplify(reuse.apply(simplifier.simplify(IndexExpr(free: s.expr.free, terms: terms))))
             let dn = name(n)
             if let m = raise(d) {
                 differential[n] = m
