@@ -98,12 +98,7 @@ struct MatrixRenderer {
     func exponent(_ p: Double) -> String { p < 0 ? "(\(number(p)))" : number(p) }
 
     /// A constant: integers without decimals; float noise such as 0.010000000000000002 shown as 0.01.
-    func number(_ v: Double) -> String {
-        let full = formatNumber(v)
-        guard v.isFinite, v != v.rounded() else { return full }
-        let short = String(format: "%.15g", v)
-        return short.count + 3 <= full.count ? short : full
-    }
+    func number(_ v: Double) -> String { formatNumber(v) }
 
     func dimText(_ d: Dim) -> String {
         switch d {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Prints a parsed expression back in the input notation (parenthesized only where precedence needs it).
 extension Expr {
     /// The expression as source text.
@@ -44,8 +46,12 @@ extension Expr {
     }
 }
 
-/// A number as the language writes it: integers without a decimal point, others in shortest form.
+/// A number as the language writes it: integers without a decimal point, others in shortest form,
+/// with float noise such as 0.010000000000000002 shown as 0.01 (15 significant digits).
 public func formatNumber(_ v: Double) -> String {
     if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-    return "\(v)"
+    let full = "\(v)"
+    guard v.isFinite else { return full }
+    let short = String(format: "%.15g", v)
+    return short.count + 3 <= full.count ? short : full
 }
