@@ -17,6 +17,8 @@ final class VecFormTests: XCTestCase {
         Case(program: "A: matrix(n, d); X: matrix(d, k); B: matrix(k, m)\nA*X*B", wrt: "X", kind: .jacobian, expected: "kron(B', A)"),
         Case(program: "X: matrix(n, d); w: vector(d)\nX*w", wrt: "X", kind: .jacobian, expected: nil),
         Case(program: "x: vector(n); y: vector(d)\nx*y'", wrt: "x", kind: .jacobian, expected: nil),
+        Case(program: "x: vector(n); W: matrix(n, k); b: vector(k)\nW'*x + b", wrt: "W", kind: .jacobian, expected: "kron(eye(k), x')"),
+        Case(program: "a: vector(n); x: vector(m)\na*x'", wrt: "a", kind: .jacobian, expected: "kron(x, eye(n))"),
         Case(program: "A: matrix(n, d); X: matrix(d, k); B: matrix(k, m)\nA*X*B - 2*tanh(A)*X*B", wrt: "X", kind: .jacobian, expected: nil),
         Case(program: "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k)\nnormF(X*W - Y)^2", wrt: "W", kind: .hessian,
              expected: "2*kron(eye(k), X'*X)"),

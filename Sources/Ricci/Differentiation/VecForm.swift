@@ -8,19 +8,29 @@ struct VecForm {
     func vec(_ e: IndexExpr, rows: Int) -> String? {
         let f = e.free
         guard f.count == 3 || f.count == 4, !e.terms.isEmpty else { return nil }
-        // index pairs of the two Kronecker factors: the first (slow) factor takes the second row and column axes
-        let (slow, fast): ([Index], [Index])
+        // kron(A, B)[I, J] = A[a, b]·B[c, d] with I = c + rows(B)·a, J = d + cols(B)·b: the pairs of
+        // axes the first (slow) and second (fast) factors take, and which factor is a row vector
+        let splits: [(slow: [Index], fast: [Index], slowRow: Bool, fastRow: Bool)]
         switch (f.count, rows) {
-        case (4, 2): (slow, fast) = ([f[1], f[3]], [f[0], f[2]])
-        case (3, 1): (slow, fast) = ([f[2]], [f[0], f[1]])     // kron(v', M): v over W's second axis
-        case (3, 2): (slow, fast) = ([f[1]], [f[0], f[2]])     // kron(u, M): u over F's second axis
+        case (4, 2): splits = [([f[1], f[3]], [f[0], f[2]], false, false)]
+        case (3, 1): splits = [([f[2]], [f[0], f[1]], true, false),      // kron(v', M)
+                               ([f[0], f[2]], [f[1]], false, true)]      // kron(M, v')
+        case (3, 2): splits = [([f[1]], [f[0], f[2]], false, false),     // kron(u, M)
+                               ([f[1], f[2]], [f[0]], false, false)]     // kron(M, u)
         default: return nil
         }
         var parts: [MatrixExpr] = []
         for t in e.terms {
-            guard let (a, b) = split(t, slow: slow, fast: fast), var left = raiser.raise(a), let right = raiser.raise(b) else { return nil }
-            if f.count == 3 && rows == 1 { left = .transpose(left) }
-            let k = MatrixExpr.call(.matrix(.kron), derivative: 0, [left, right])
+            var found: MatrixExpr?
+            for sp in splits {
+                guard let (a, b) = split(t, slow: sp.slow, fast: sp.fast), var left = raiser.raise(a),
+                      var right = raiser.raise(b) else { continue }
+                if sp.slowRow { left = .transpose(left) }
+                if sp.fastRow { right = .transpose(right) }
+                found = MatrixExpr.call(.matrix(.kron), derivative: 0, [left, right])
+                break
+            }
+            guard let k = found else { return nil }
             let c = t.coefficient
             parts.append(c == 1 ? k : (c == -1 ? .negate(k) : .product([.number(c), k])))
         }
