@@ -19,14 +19,18 @@ public enum ResultForm: Sendable {
 public struct DerivativeResult: Sendable {
     /// The variable differentiated by.
     public var wrt: String
+    /// Gradient, Jacobian or Hessian.
     public var kind: DerivativeKind
+    /// The layout of a gradient.
     public var layout: Layout
     /// The result's shape (the objective's axes, then the variable's, as SYNTAX.md section 4 orders them).
     public var shape: [Dim]
+    /// The result's order (number of axes).
     public var order: Int { shape.count }
     /// The simplified index form; its free indices are the result's axes in order.
     public var index: IndexExpr
     /// The name the result is given in printed programs (`G`, or a fresh name if the program uses it).
+    /// The name the result is given in printed programs (`G`, `G_W` for several variables, `H`).
     public var name: String
     /// Matrix notation (section 2), or `nil` when no matrix form is certain.
     public var matrix: String?
@@ -46,7 +50,9 @@ public struct DerivativeResult: Sendable {
     public var einsteinDefinitions: [String]
     /// Declarations of the program's inputs, so that printed programs parse on their own.
     public var declarations: [String]
+    /// The matrix form (or, without one, the Einstein form) in LaTeX, with its intermediates.
     public var latex: String
+    /// The same for a terminal: ᵀ ⊙ ⊘ ·.
     public var unicode: String
 
     /// A complete program whose value is the result, printed in `form` (nil if there is no matrix form):

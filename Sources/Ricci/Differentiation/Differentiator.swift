@@ -6,6 +6,7 @@
 /// differentiated through its definition: ∂f/∂W = (∂f/∂E) : (∂E/∂W), with ∂E/∂W computed once and
 /// renamed at each use, so the program's own names (E, H) stay in the result.
 public final class Differentiator {
+    /// The program whose definitions are differentiated through.
     public let program: LoweredProgram
     /// The variable differentiated by.
     public let wrt: String

@@ -1,6 +1,7 @@
 /// The printed forms of a derivation: text (Unicode), a LaTeX `aligned` block, a complete LaTeX
 /// document, and JSON with the steps of SYNTAX.md section 5.
 public struct DerivationReport: Sendable {
+    /// The derivation printed.
     public let derivation: Derivation
 
     public init(_ derivation: Derivation) { self.derivation = derivation }
