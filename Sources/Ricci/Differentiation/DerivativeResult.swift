@@ -29,7 +29,6 @@ public struct DerivativeResult: Sendable {
     public var order: Int { shape.count }
     /// The simplified index form; its free indices are the result's axes in order.
     public var index: IndexExpr
-    /// The name the result is given in printed programs (`G`, or a fresh name if the program uses it).
     /// The name the result is given in printed programs (`G`, `G_W` for several variables, `H`).
     public var name: String
     /// Matrix notation (section 2), or `nil` when no matrix form is certain.
