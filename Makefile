@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench clean
+.PHONY: deps texdeps build release demo test bench clean notebooks
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -56,14 +56,38 @@ demo: release
 	@echo "== OpenBLAS is linked ahead of GSL =="
 	ldd .build/release/ricci | grep -E 'openblas|gsl'
 
-# Every test (XCTest); the last line is the plain summary 'tests: N passed, M failed'.
+# Every test (XCTest), then every notebook (make notebooks); the last line is the plain summary
+# 'tests: N passed, M failed', counting the XCTest cases and the notebooks (one each).
 test: deps texdeps
 	$(SWIFT) build
 	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	$(MAKE) --no-print-directory notebooks 2>&1 | tee .build/notebooks.log; nbstatus=$$?; \
 	line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
 	failed=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
-	if [ -n "$$line" ]; then echo "tests: $$((total - failed)) passed, $$failed failed"; fi; exit $$status
+	nbline=$$(grep -E "^notebooks: [0-9]+ passed, [0-9]+ failed" .build/notebooks.log | tail -1); \
+	nbpassed=$$(echo "$$nbline" | sed -E 's/^notebooks: ([0-9]+) passed.*/\1/'); \
+	nbfailed=$$(echo "$$nbline" | sed -E 's/.* ([0-9]+) failed.*/\1/'); \
+	if [ -z "$$nbline" ]; then nbpassed=0; nbfailed=$$([ $$nbstatus -eq 0 ] && echo 0 || echo 1); fi; \
+	if [ -n "$$line" ]; then echo "tests: $$((total - failed + nbpassed)) passed, $$((failed + nbfailed)) failed"; fi; \
+	[ $$status -eq 0 ] && [ $$nbstatus -eq 0 ]
+
+# The notebooks (Notebooks/, issue 5): a virtual environment with the pinned requirements (made
+# once, again when requirements.txt changes), the release ricci, then every notebook executed top
+# to bottom with nbclient, its outputs written back; any error fails. NOTEBOOK_SCRATCH=DIR builds
+# ricci in another scratch directory.
+NOTEBOOK_VENV := Notebooks/.venv
+NOTEBOOK_SCRATCH ?= .build
+
+$(NOTEBOOK_VENV)/.installed: Notebooks/requirements.txt
+	@[ -x $(NOTEBOOK_VENV)/bin/python ] || python3 -m venv $(NOTEBOOK_VENV) || \
+		{ $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(NOTEBOOK_VENV); }
+	$(NOTEBOOK_VENV)/bin/pip install -q --disable-pip-version-check -r Notebooks/requirements.txt
+	@touch $@
+
+notebooks: deps $(NOTEBOOK_VENV)/.installed
+	$(SWIFT) build -c release --product ricci --scratch-path $(NOTEBOOK_SCRATCH)
+	RICCI=$(abspath $(NOTEBOOK_SCRATCH))/release/ricci $(NOTEBOOK_VENV)/bin/python Notebooks/run_notebooks.py
 
 bench: release
 	python3 bench/contract_bench.py

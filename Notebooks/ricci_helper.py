@@ -241,7 +241,9 @@ def evaluate_result(result: Mapping[str, Any], values: Mapping[str, Any], form: 
     'einstein' (declarations + where + einstein) or 'vec' (the matricized form)."""
     program = {"matrix": matrix_program, "einstein": einstein_program,
                "vec": vec_program}[form](result)
-    return evaluate(program, values, **kw)
+    declared = {d.split(":", 1)[0].strip() for d in result.get("declarations", [])}
+    used = {k: v for k, v in values.items() if not declared or k in declared}
+    return evaluate(program, used, **kw)
 
 
 def matricize(tensor: np.ndarray, rows: int) -> np.ndarray:
@@ -314,8 +316,8 @@ def _matrix_latex(expression: str, result: Mapping[str, Any]) -> str:
     """A light LaTeX typesetting of a `vec` form (the engine prints LaTeX for results and for
     the index form, not for a free-standing matrix expression)."""
     latex = expression
-    latex = re.sub(r"kron\(", r"\\operatorname{kron}(", latex)
-    latex = re.sub(r"Diag\(", r"\\operatorname{Diag}(", latex)
+    latex = re.sub(r"\b(kron|Diag|diag|vec|step|relu|sigmoid|softmax|exp|log|tanh)\(",
+                   r"\\operatorname{\1}(", latex)
     latex = re.sub(r"eye\((\w+)\)", r"I_{\1}", latex)
     latex = re.sub(r"(\w+|\))'", r"\1^{\\top}", latex)
     latex = latex.replace("*", " ")
@@ -323,18 +325,12 @@ def _matrix_latex(expression: str, result: Mapping[str, Any]) -> str:
 
 
 def show_derivation(program: str, wrt: str, result: Mapping[str, Any] | None = None) -> None:
-    """The step-by-step derivation from `ricci derive` when this binary has it; until then
-    the result's LaTeX, with a note saying so."""
+    """The step-by-step derivation from `ricci derive` (each row with the identity it uses) when
+    this binary has the subcommand; otherwise the result's LaTeX, with a note saying so."""
     if has_subcommand("derive"):
         derivation = run("derive", program, "--wrt", wrt)
-        for i, step in enumerate(derivation.get("steps", []), 1):
-            rule = step.get("rule") or ""
-            note = step.get("text") or ""
-            display(Markdown(f"**{i}.** {rule}" + (f" — {note}" if note and note != rule else "")))
-            if step.get("latex"):
-                show_latex(step["latex"])
-        if not derivation.get("steps") and derivation.get("latex"):
-            show_latex(derivation["latex"])
+        display(Markdown(f"*`ricci derive --wrt {wrt}`: each step with the identity it uses*"))
+        show_latex(derivation["latex"])
         return
     display(Markdown("> *`ricci derive` is not in this build yet; the derivation cell shows the "
                      "result. It switches to the step-by-step derivation by itself once the "
@@ -354,14 +350,27 @@ def check(program: str, wrt: str, *options: str) -> dict:
 
 
 def show_check(out: Mapping[str, Any]) -> None:
-    """A one-line summary of a `ricci check` JSON result."""
+    """A summary of a `ricci check` JSON result (with or without --claim), and its message."""
+    def shape(value):
+        return "×".join(str(v) for v in value) if value else "scalar"
     rows = [f"**verdict: {out.get('verdict')}**"]
+    if "claim" in out:
+        rows.append(f"expected shape {shape(out.get('expected_shape'))}")
+        if out.get("claim_shape") is not None:
+            rows.append(f"the claim's shape {shape(out['claim_shape'])}")
+        if out.get("diagnosis"):
+            rows.append(f"diagnosis: *{out['diagnosis']}*")
     for key, value in out.items():
         if key.endswith("error") and isinstance(value, (int, float)):
             rows.append(f"{key.replace('_', ' ')}: {value:.2e}")
-        elif key in ("message", "reason", "claim_shape", "shape", "claim", "tolerance"):
-            rows.append(f"{key.replace('_', ' ')}: `{value}`")
+    if "tolerance" in out:
+        rows.append(f"tolerance {out['tolerance']:.0e}")
     display(Markdown(" · ".join(rows)))
+    if out.get("message"):
+        display(Markdown("\n".join(f"> {line}  " for line in str(out["message"]).split("\n"))))
+
+
+_checked: set = set()
 
 
 def check_claim(program: str, wrt: str, claim: str, *, expect: str,
@@ -376,17 +385,22 @@ def check_claim(program: str, wrt: str, claim: str, *, expect: str,
     assert expect in ("pass", "fail")
     if has_option("check", "--claim"):
         out = run("check", program, "--wrt", wrt, "--claim", claim, ok=(0, 1, 2, 3))
+        display(Markdown(f"`ricci check --wrt {wrt} --claim \"{claim}\"`"))
         show_check(out)
         verdict = "pass" if out["_status"] == 0 else "fail"
         assert verdict == expect, f"claim {claim!r}: expected {expect}, got {out}"
         return out
-    display(Markdown("> **TODO (`ricci check --claim`)**: this build has no `--claim` yet. "
-                     "Below: `ricci check` on the engine's own derivative, and the claim "
-                     "compared with it by value through `ricci eval`. Re-executing the notebook "
-                     "with a newer `ricci` switches this cell to `--claim` by itself."))
-    out = run("check", program, "--wrt", wrt, ok=(0, 1, 2, 3))
-    show_check(out)
-    assert out.get("verdict") == "pass", out
+    display(Markdown("> **TODO (`ricci check --claim`)**: this build has no `--claim` yet, so "
+                     "the claim is compared by value, through `ricci eval`, with the engine's "
+                     "derivative (itself checked by `ricci check` against finite differences). "
+                     "Re-executing the notebook with a newer `ricci` switches this cell to "
+                     "`--claim` by itself."))
+    if (program, wrt) not in _checked:
+        out = run("check", program, "--wrt", wrt, ok=(0, 1, 2, 3))
+        display(Markdown("`ricci check` of the engine's derivative:"))
+        show_check(out)
+        assert out.get("verdict") == "pass", out
+        _checked.add((program, wrt))
     truth = grad(program, wrt)
     claim_program = "\n".join(list(truth["declarations"]) + [claim])
     inputs = dict(values) if values is not None else evaluate_inputs(program, seed=seed)
@@ -424,6 +438,7 @@ def nonzero_heatmap(matrix: np.ndarray, title: str = "", *, row_label: str = "",
                     col_label: str = "", ax=None, values: bool = True):
     """Two panels: the matricized tensor's values, and its nonzero pattern."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     matrix = np.asarray(matrix)
     scale = max(np.abs(matrix).max(), 1e-300)
@@ -439,9 +454,11 @@ def nonzero_heatmap(matrix: np.ndarray, title: str = "", *, row_label: str = "",
                             interpolation="nearest", aspect="auto")
         fig.colorbar(im, ax=axes[0], fraction=0.046, pad=0.04)
         axes[0].set_title("values")
-    axes[-1].imshow(pattern, cmap="Greys", interpolation="nearest", aspect="auto")
+    axes[-1].imshow(pattern, cmap="Greys", vmin=0, vmax=1, interpolation="nearest", aspect="auto")
     axes[-1].set_title(f"nonzero pattern ({pattern.sum()} of {pattern.size})")
     for a in axes:
+        a.xaxis.set_major_locator(MaxNLocator(integer=True))
+        a.yaxis.set_major_locator(MaxNLocator(integer=True))
         a.set_xlabel(col_label)
         a.set_ylabel(row_label)
     if title:
