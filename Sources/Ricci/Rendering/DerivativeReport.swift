@@ -65,7 +65,8 @@ public struct DerivativeReport: Sendable {
         for i in r.intermediates {
             if matrixReady, let m = i.matrix { out.append(.array([.string(i.name), .string(m)])) } else { out += i.einstein.map(pair) }
         }
-        if !matrixReady { out += r.einsteinDefinitions.map(pair) }
+        // the Einstein form's hoisted sub-sums, so that it evaluates from the JSON alone
+        out += r.einsteinDefinitions.map(pair)
         return out
     }
 

@@ -58,6 +58,15 @@ extension Evaluator {
             }
             return acc
         case .matmul(let a, let b):
+            // a product with Diag(v) scales rows or columns: no dense n×n diagonal matrix
+            if case .matrixFunction(.Diag, let args) = b.kind, args.count == 1 {
+                let x = try asMatrix(try evalMatrix(a)), v = try evalMatrix(args[0])
+                return try scaleColumns(x, v).reshaped(shape)
+            }
+            if case .matrixFunction(.Diag, let args) = a.kind, args.count == 1 {
+                let v = try evalMatrix(args[0]), y = try asMatrix(try evalMatrix(b))
+                return try scaleColumns(y.transposed(), v).transposed().reshaped(shape)
+            }
             let x = try asMatrix(try evalMatrix(a)), y = try asMatrix(try evalMatrix(b))
             return try Linalg.matmul(x, y).reshaped(shape)
         case .scale(let s, let x):
@@ -160,5 +169,14 @@ extension Evaluator {
         var acc = base
         for _ in 1..<abs(n) { acc = try Linalg.matmul(acc, base) }
         return try acc.reshaped(shape)
+    }
+
+    /// x·Diag(v): column j of x times v[j].
+    func scaleColumns(_ x: Tensor, _ v: Tensor) throws -> Tensor {
+        let (r, c) = (x.shape[0], x.shape[1])
+        guard v.count == c else { throw RicciError(.shape, "Diag(v) has \(v.count) entries for \(c) columns") }
+        var out = x
+        for i in 0..<r { for j in 0..<c { out.data[i * c + j] *= v.data[j] } }
+        return out
     }
 }
