@@ -99,8 +99,9 @@ final class ReportTests: XCTestCase {
         // a delta whose indices nothing else ranges: the identity's size is written
         XCTAssertEqual(try text("eye(5)"), "result[i, j] = eye(5)[i, j]")
         XCTAssertEqual(try text("x: vector(3); eye(3)*x"), "result[i] = delta[i, k]*x[k]")
-        // x^2^2 would read back as x^(2^2)
-        XCTAssertEqual(try text("B: matrix(4, 3); (B.^2).^3"), "result[i, j] = (B[i, j]^2)^3")
+        // x^2^2 would read back as x^(2^2); a squared entry prints as a product (the implicit rule sums its index)
+        XCTAssertEqual(try text("B: matrix(4, 3); (B.^2).^3"), "result[i, j] = (B[i, j]*B[i, j])^3")
+        XCTAssertEqual(try text("B: matrix(4, 3); (B.^3).^2"), "result[i, j] = (B[i, j]^3)^2")
         // the indices summed in the second term are not the free i, j of the first
         let local = try text("A: matrix(3, 4); x: vector(3); y: vector(4); A[i, j] + x[i]*A[i, j]*y[j]")
         XCTAssertFalse(local.contains("x[i]"), local)

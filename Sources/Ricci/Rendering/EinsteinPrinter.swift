@@ -156,7 +156,15 @@ public struct EinsteinPrinter {
     /// The indices a factor shows when printed: its own, and for a reshaping delta (text and unicode)
     /// those of the `ones(d)[i]` that give its unranged parts their range.
     func printedIndices(_ f: Factor) -> [Index] {
+        if format != .latex, EinsteinPrinter.isSquaredTensor(f) { return f.indices + f.indices }   // x[s]*x[s]
         guard format != .latex, case .reshape(_, let a, let b) = f else { return f.indices }
         return f.indices + (a == b ? [a] : [a, b]).filter { !ranged.contains($0) }
+    }
+
+    /// `x[s]^2` of one tensor entry, printed `x[s]*x[s]` so that the implicit rule sums a repeated index.
+    static func isSquaredTensor(_ f: Factor) -> Bool {
+        guard case .function(.power(2), let x) = f, x.terms.count == 1, x.terms[0].coefficient == 1,
+              x.terms[0].factors.count == 1, case .tensor(_, let ix) = x.terms[0].factors[0], !ix.isEmpty else { return false }
+        return true
     }
 }

@@ -151,6 +151,7 @@ extension EinsteinPrinter {
             case .identity:
                 return format == .latex ? "\\left(\(a)\\right)" : "(\(a))"
             case .power(let p):
+                if format != .latex, EinsteinPrinter.isSquaredTensor(f) { return a + times + a }
                 let base = single ? a : (format == .latex ? "\\left(\(a)\\right)" : "(\(a))")
                 if format == .latex { return "{\(base)}^{\(number(p))}" }
                 return base + "^" + (p < 0 ? "(\(number(p)))" : number(p))
