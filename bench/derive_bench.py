@@ -49,6 +49,7 @@ SELF = Path(__file__).resolve()
 TOOLS = ("ricci", "sympy", "tensorgrad")
 LAYERS = (1, 2, 4, 8, 16, 32, 64)
 REL_TOL = 1e-7
+RECURSION_LIMIT = 200_000
 
 # ---------------------------------------------------------------------------------------------
 # Cases: the ricci program (verbatim from PROBLEMS.md), the variables to differentiate by, and
@@ -111,7 +112,7 @@ def layer_case(L):
     inputs.update({f"W{i}": ("n", "n") for i in range(1, L + 1)})
     return dict(title=f"L = {L}", program="\n".join(decls) + f"\nnormF(W{L}*{inner} - Y)^2",
                 wrt=[f"W{i}" for i in range(1, L + 1)], inputs=inputs, L=L,
-                dims=[{"n": 3, "m": 5}, {"n": 4, "m": 4}], check=L <= 8)
+                dims=[{"n": 3, "m": 5}, {"n": 4, "m": 4}], peer_check=L <= 8)
 
 
 def get_case(key):
@@ -147,7 +148,7 @@ def jax_objective(key):
 
 def make_data(key, case, tmp, seed=0):
     """Writes inputs and jax.grad references for both dimension sets; returns their folders."""
-    if not case.get("inputs") or not case.get("check", True):
+    if not case.get("inputs"):
         return []
     import jax
     jax.config.update("jax_enable_x64", True)
@@ -186,14 +187,39 @@ def compare(got, ref):
     return dict(ok=True, verdict="ok", err=err)
 
 
+def compress(names):
+    """W1, W2, W3, W5 -> W1–W3, W5 (names with a common prefix and a number)."""
+    out, run_ = [], []
+    def flush():
+        if run_:
+            out.append(run_[0][1] if len(run_) == 1 else f"{run_[0][1]}–{run_[-1][1]}")
+    for name in names:
+        m = re.match(r"^(.*?)(\d+)$", name)
+        key = (m.group(1), int(m.group(2))) if m else None
+        if run_ and key and run_[-1][0] and run_[-1][0][0] == key[0] and run_[-1][0][1] + 1 == key[1]:
+            run_.append((key, name))
+            continue
+        flush()
+        run_[:] = [(key, name)]
+    flush()
+    return ", ".join(out)
+
+
 def summarize_checks(checks):
-    """One verdict over all dimension sets and variables."""
+    """One verdict over all dimension sets and variables; the failures by variable."""
     if not checks:
         return "not checked"
     bad = [c for c in checks if not c["ok"]]
     if not bad:
         return f"ok (max rel. error {max(c.get('err', 0) for c in checks):.1e})"
-    return "; ".join(sorted({f"{c['dims']}: {c['verdict']}" for c in bad}))
+    good = sorted({c["wrt"] for c in checks} - {c["wrt"] for c in bad}, key=lambda w: (len(w), w))
+    by = {}
+    for c in bad:
+        verdict = re.sub(r"rel\. error [0-9.e+-]+", "rel. error up to "
+                         + f"{max(b.get('err', 0) for b in bad if b['dims'] == c['dims']):.2g}", c["verdict"])
+        by.setdefault((c["dims"], verdict), []).append(c["wrt"])
+    parts = [f"{compress(sorted(set(ws), key=lambda w: (len(w), w)))} at {d}: {v}" for (d, v), ws in sorted(by.items())]
+    return "; ".join(parts) + (f"; ok: {compress(good)}" if good else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,8 +369,11 @@ def sympy_worker(key, repeat, budget, folders):
             notes.append(note)
         if failed:
             result["partial"] = True
-            notes.append("no gradient by " + ", ".join(f"{w} ({m})" for w, m in failed.items())
-                         + "; the time covers the others only")
+            by_msg = {}
+            for w, m in failed.items():
+                by_msg.setdefault(m, []).append(w)
+            notes.append("no gradient by " + "; ".join(f"{compress(ws)} ({m})" for m, ws in by_msg.items())
+                         + f"; gradients only by {compress(list(grads))}, the time includes the failed attempts")
         checks = []
         for folder in folders:
             env, dims = {}, json.loads(Path(folder, "dims.json").read_text())
@@ -625,8 +654,8 @@ def fmt_t(s):
 
 
 def peer_case(tool, key, folders, args):
-    if get_case(key).get("functions"):
-        folders = []  # a user function h cannot be evaluated by the peers: their check is on P4t
+    if get_case(key).get("functions") or not get_case(key).get("peer_check", True):
+        folders = []  # a user function h cannot be evaluated by the peers (their check is on P4t); L > 8: cost
     cmd = [sys.executable, str(SELF), "--worker", tool, "--case", key, "--repeat", str(args.peer_repeat),
            "--budget", str(args.budget), "--folders", json.dumps(folders)]
     try:
@@ -654,6 +683,16 @@ def slope(points):
     return sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else None
 
 
+def other_builds():
+    """Compiler and test processes of other people running now (the machine is shared)."""
+    names = ("swift-frontend", "swift-build", "swift-driver", "swift-test", "clang", "ld", "xctest", "swiftc")
+    try:
+        out = subprocess.run(["ps", "-eo", "comm="], capture_output=True, text=True).stdout.split()
+    except OSError:
+        return 0
+    return sum(1 for c in out if c.startswith(names))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: L up to 8, few repetitions, short budget")
@@ -667,6 +706,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="ricci --repeat rounds; the best is kept")
     parser.add_argument("--peer-repeat", type=int, default=5, help="SymPy/tensorgrad repetitions per case")
     parser.add_argument("--budget", type=float, default=600, help="seconds per tool and case before giving up")
+    parser.add_argument("--ricci-commit", help="the commit the --ricci binary was built from (for the report)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -674,12 +714,25 @@ def main():
     args = parser.parse_args()
 
     if args.worker:
+        # Deep expressions recurse deeply in both peers: with Python's default limit (1000) tensorgrad
+        # raises RecursionError from L = 32, so the worker runs with a high limit on a 512 MB stack.
+        import threading
         fn = dict(sympy=sympy_worker, tensorgrad=tensorgrad_worker)[args.worker]
-        try:
-            out = fn(args.case, args.repeat, args.budget, json.loads(args.folders))
-        except Cannot as e:
-            out = dict(error=f"cannot: {e}")
-        print(json.dumps(out))
+        box = {}
+
+        def work():
+            try:
+                box["out"] = fn(args.case, args.repeat, args.budget, json.loads(args.folders))
+            except Cannot as e:
+                box["out"] = dict(error=f"cannot: {e}")
+            except RecursionError as e:
+                box["out"] = dict(error=f"crash: RecursionError (limit {sys.getrecursionlimit()}): {str(e)[:60]}")
+        sys.setrecursionlimit(RECURSION_LIMIT)
+        threading.stack_size(512 * 1024 * 1024)
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        print(json.dumps(box.get("out", dict(error="crash: worker thread died"))))
         return
 
     if args.quick:
@@ -694,6 +747,7 @@ def main():
     if "ricci" in tools:
         ricci = args.ricci or build(args.scratch_path)
     load_start = os.getloadavg()[0]
+    builds_start = other_builds()
 
     startup = None
     if ricci:
@@ -722,7 +776,7 @@ def main():
                 status = r.get("error") or f"{fmt_t(r['time'])}, size {r['size']}, {summarize_checks(r.get('checks'))}"
                 print(f"{key:4} {tool:10} {status}", file=sys.stderr)
 
-    text = report(rows, keys, tools, ricci, startup, load_start, args)
+    text = report(rows, keys, tools, ricci, startup, (load_start, builds_start), args)
     print(text)
     if not args.no_write:
         path = ROOT / "bench" / "RESULTS.md"
@@ -735,7 +789,10 @@ def main():
 
 
 def cell_time(r):
-    return r.get("error") or fmt_t(r.get("time")) + (" (partial)" if r.get("partial") else "")
+    if r.get("error"):
+        return r["error"]
+    return (fmt_t(r.get("time")) + (" (partial)" if r.get("partial") else "")
+            + (" †" if r.get("time_kind", "in-process") != "in-process" else ""))
 
 
 def ratio(r, base):
@@ -749,7 +806,8 @@ def short(s, n=140):
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def report(rows, keys, tools, ricci, startup, load_start, args):
+def report(rows, keys, tools, ricci, startup, start_state, args):
+    load_start, builds_start = start_state
     import importlib.metadata as md
 
     def version(p):
@@ -759,14 +817,16 @@ def report(rows, keys, tools, ricci, startup, load_start, args):
             return "?"
     model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     load_end = os.getloadavg()[0]
-    commit = run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
-    under_load = max(load_start, load_end) > 1.5
+    commit = args.ricci_commit or run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
+    builds_end = other_builds()
+    # the start load is before this script's own work; compiler processes are other people's builds
+    under_load = load_start > 1.0 or builds_start > 0 or builds_end > 0
     lines = ["## derive", "",
-             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; ricci at `{commit}` (working tree HEAD)"
+             f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; ricci at `{commit}`"
              + (f", binary `{ricci}`" if ricci else ""),
-             f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end"
-             + (" — **measured under load** (other builds running): absolute times are inflated, ratios less so"
-                if under_load else ""),
+             f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end "
+             f"(this run uses up to 2); compiler processes of other builds: {builds_start} at the start, {builds_end} at the end"
+             + (" — **measured under load**: absolute times are inflated, ratios less so" if under_load else ""),
              f"- Command: `bench/.venv/bin/python bench/derive_bench.py {' '.join(sys.argv[1:])}`".rstrip(),
              f"- Peers: SymPy {version('sympy')}, tensorgrad {version('tensorgrad')} (torch {version('torch')}), "
              f"references by JAX {version('jax')} (jax.grad, float64)",
@@ -779,23 +839,30 @@ def report(rows, keys, tools, ricci, startup, load_start, args):
              "- Check: each gradient evaluated at random inputs, dimensions all distinct and then all equal, against "
              f"jax.grad (relative max error ≤ {REL_TOL:g} is ok). ricci via `ricci eval` of the printed program; SymPy via "
              "NumPy; tensorgrad via its own compiler (torch).",
-             f"- Budget {args.budget:.0f} s per tool and case; a timeout skips the larger L for that tool.",
+             f"- Budget {args.budget:.0f} s per tool and case; a timeout skips the larger L for that tool. The peers run "
+             f"in a worker process with sys.setrecursionlimit({RECURSION_LIMIT}) on a 512 MB thread stack (with "
+             "Python's default limit tensorgrad raises RecursionError from L = 32).",
              ""]
+    peers = [t for t in tools if t != "ricci"]
+
+    def table(header, body):
+        return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + \
+               ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
+
+    def check_cell(r):
+        return "—" if r.get("error") else summarize_checks(r.get("checks"))
     # the five problems
     pkeys = [k for k in keys if not k.startswith("L")]
     if pkeys:
-        lines += ["### The five problems", "",
-                  "| case | " + " | ".join(f"{t} time" for t in tools) + " | "
-                  + " | ".join(f"{t}/ricci" for t in tools if t != "ricci") + " | "
-                  + " | ".join(f"{t} check" for t in tools) + " |",
-                  "|---" * (3 * len(tools)) + "|"]
+        header = ["case"] + [f"{t} time" for t in tools] + [f"{t}/ricci" for t in peers] + [f"{t} check" for t in tools] \
+            + (["ricci end to end"] if "ricci" in tools else [])
+        body = []
         for k in pkeys:
             r = rows[k]
             base = r.get("ricci", {})
-            lines.append(f"| {get_case(k)['title']} | " + " | ".join(cell_time(r[t]) for t in tools) + " | "
-                         + " | ".join(ratio(r[t], base) for t in tools if t != "ricci") + " | "
-                         + " | ".join("—" if r[t].get("error") else summarize_checks(r[t].get("checks")) for t in tools)
-                         + " |")
+            body.append([get_case(k)["title"]] + [cell_time(r[t]) for t in tools] + [ratio(r[t], base) for t in peers]
+                        + [check_cell(r[t]) for t in tools] + ([fmt_t(base.get("e2e"))] if "ricci" in tools else []))
+        lines += ["### The five problems", ""] + table(header, body)
         lines += ["", "Outputs (size in characters; notes):", ""]
         for k in pkeys:
             for t in tools:
@@ -808,24 +875,29 @@ def report(rows, keys, tools, ricci, startup, load_start, args):
         lines.append("")
     lkeys = [k for k in keys if k.startswith("L")]
     if lkeys:
-        lines += ["### L-layer loss normF(W_L*tanh(...tanh(W_1*X)...) - Y)^2 by every W_i", "",
-                  "| L | " + " | ".join(f"{t} time | {t} size" for t in tools) + " | "
-                  + " | ".join(f"{t}/ricci" for t in tools if t != "ricci") + " | "
-                  + " | ".join(f"{t} check" for t in tools) + " |",
-                  "|---" * (4 * len(tools)) + "|"]
+        header = ["L"] + [f"{t} {c}" for t in tools for c in ("time", "size")] + [f"{t}/ricci" for t in peers] \
+            + [f"{t} check" for t in tools] + (["ricci end to end"] if "ricci" in tools else [])
+        body = []
         for k in lkeys:
             r = rows[k]
             base = r.get("ricci", {})
-            lines.append(f"| {k[1:]} | " + " | ".join(
-                f"{cell_time(r[t])} | {r[t].get('size', '—')}" for t in tools) + " | "
-                + " | ".join(ratio(r[t], base) for t in tools if t != "ricci") + " | "
-                + " | ".join("—" if r[t].get("error") or not r[t].get("checks") else summarize_checks(r[t]["checks"])
-                             for t in tools) + " |")
-        lines += ["", "Growth against L (log-log slope over L ≥ 2; 1 = linear, 2 = quadratic; "
+            body.append([k[1:]] + [c for t in tools for c in (cell_time(r[t]), r[t].get("size", "—"))]
+                        + [ratio(r[t], base) for t in peers]
+                        + ["—" if r[t].get("error") or not r[t].get("checks") else summarize_checks(r[t]["checks"])
+                           for t in tools] + ([fmt_t(base.get("e2e"))] if "ricci" in tools else []))
+        lines += ["### L-layer loss normF(W_L*tanh(...tanh(W_1*X)...) - Y)^2 by every W_i", ""] + table(header, body)
+        notes = [f"- L{k[1:]} {t}: {'; '.join(rows[k][t]['notes'])}" for k in lkeys for t in peers
+                 if rows[k][t].get("notes")]
+        if notes:
+            lines += ["", "Notes:", ""] + notes
+        if any(rows[k].get("ricci", {}).get("time_kind", "in-process") != "in-process" for k in keys):
+            lines += ["", "† ricci time end to end less the start-up time (a derivation over 2 s is not repeated in-process)."]
+        lines += ["", "Growth against L (log-log slope over L ≥ 2, complete results only; 1 = linear, 2 = quadratic; "
                   "and the ratio between successive L, which double):", "",
                   "| tool | time slope | size slope | time ratios | size ratios |", "|---|---|---|---|---|"]
         for t in tools:
-            pts = [(int(k[1:]), rows[k][t]) for k in lkeys if not rows[k][t].get("error")]
+            pts = [(int(k[1:]), rows[k][t]) for k in lkeys
+                   if not rows[k][t].get("error") and not rows[k][t].get("partial")]
             tp = [(L, r["time"]) for L, r in pts if L >= 2]
             sp_ = [(L, r["size"]) for L, r in pts if L >= 2]
             ts, ss = slope(tp), slope(sp_)

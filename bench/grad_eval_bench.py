@@ -55,32 +55,39 @@ def cases(n):
             wrt=["W"], functions={"h": "tanh"},
             inputs={"X": ("n", "d"), "W": ("d", "k"), "alpha": ("k", 1), "y": ("n", 1)},
             dims={"n": n, "d": n, "k": max(1, n // 10)}),
-        "net2": dict(
-            title="2-layer loss normF(W2*tanh(W1*X) - Y)^2, by W1 and W2",
-            program="X: matrix(n, m); Y: matrix(n, m); W1: matrix(n, n); W2: matrix(n, n)\n"
-                    "normF(W2*tanh(W1*X) - Y)^2",
-            wrt=["W1", "W2"], inputs={"X": ("n", "m"), "Y": ("n", "m"), "W1": ("n", "n"), "W2": ("n", "n")},
-            dims={"n": n, "m": n}),
+        **{f"net{L}": net_case(L, n) for L in (2, 4, 8)},
     }
+
+
+def net_case(L, n):
+    """The L-layer loss of derive_bench.py, by every W_i."""
+    inner = "X"
+    for i in range(1, L):
+        inner = f"tanh(W{i}*{inner})"
+    inputs = {"X": ("n", "m"), "Y": ("n", "m")}
+    inputs.update({f"W{i}": ("n", "n") for i in range(1, L + 1)})
+    return dict(title=f"{L}-layer loss normF(W{L}*tanh(...) - Y)^2, by W1…W{L}",
+                program="\n".join(f"{k}: matrix({a}, {b})" for k, (a, b) in inputs.items())
+                        + f"\nnormF(W{L}*{inner} - Y)^2",
+                wrt=[f"W{i}" for i in range(1, L + 1)], inputs=inputs, dims={"n": n, "m": n})
 
 
 def jax_loss(key):
     import jax.numpy as jnp
+    return eval(jax_source(key), {"jnp": jnp})
+
+
+def jax_source(key):
+    """The loss as source text (also run by the end-to-end JAX process); arguments W... first."""
     if key == "lsq":
-        return lambda W, X, Y: jnp.sum((X @ W - Y) ** 2)
+        return "lambda W, X, Y: jnp.sum((X @ W - Y) ** 2)"
     if key == "p4":
-        return lambda W, X, alpha, y: jnp.sum((jnp.tanh(X @ W) @ alpha - y) ** 2)
-    if key == "net2":
-        return lambda W1, W2, X, Y: jnp.sum((W2 @ jnp.tanh(W1 @ X) - Y) ** 2)
-    raise KeyError(key)
-
-
-# The same losses as source text, for the end-to-end JAX process.
-JAX_SOURCE = {
-    "lsq": "lambda W, X, Y: jnp.sum((X @ W - Y) ** 2)",
-    "p4": "lambda W, X, alpha, y: jnp.sum((jnp.tanh(X @ W) @ alpha - y) ** 2)",
-    "net2": "lambda W1, W2, X, Y: jnp.sum((W2 @ jnp.tanh(W1 @ X) - Y) ** 2)",
-}
+        return "lambda W, X, alpha, y: jnp.sum((jnp.tanh(X @ W) @ alpha - y) ** 2)"
+    L = int(key[3:])
+    h = "X"
+    for i in range(1, L):
+        h = f"jnp.tanh(W{i} @ {h})"
+    return f"lambda {', '.join(f'W{i}' for i in range(1, L + 1))}, X, Y: jnp.sum((W{L} @ {h} - Y) ** 2)"
 
 
 def run(cmd, check=True, timeout=None, **kw):
@@ -132,16 +139,27 @@ def declarations(program):
     return [p for p in parts if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\s*:", p)]
 
 
+def other_builds():
+    """Compiler and test processes of other people running now (the machine is shared)."""
+    names = ("swift-frontend", "swift-build", "swift-driver", "swift-test", "clang", "ld", "xctest", "swiftc")
+    try:
+        out = subprocess.run(["ps", "-eo", "comm="], capture_output=True, text=True).stdout.split()
+    except OSError:
+        return 0
+    return sum(1 for c in out if c.startswith(names))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: n = 200, fewer runs")
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--cases", default="lsq,p4,net2")
+    parser.add_argument("--cases", default="lsq,p4,net2,net8", help="lsq, p4, net2, net4, net8")
     parser.add_argument("--runs", type=int, default=5, help="process launches / in-process calls per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; each side's best round is kept")
     parser.add_argument("--jax-e2e-runs", type=int, default=3, help="end-to-end JAX processes per round")
     parser.add_argument("--ricci", help="use this ricci binary instead of building")
     parser.add_argument("--scratch-path", default=".build-D")
+    parser.add_argument("--ricci-commit", help="the commit the --ricci binary was built from (for the report)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if args.quick:
@@ -157,6 +175,7 @@ def main():
     probe = run([ricci, "eval", "x: scalar; x", "--set", "x=1", "--repeat", "2"], check=False)
     has_repeat = has_repeat or (probe.returncode == 0 and ricci_in_process(probe) is not None)
     load_start = os.getloadavg()[0]
+    builds_start = other_builds()
     rng = np.random.default_rng(0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,7 +211,8 @@ def main():
             sets = sum((["--set", f"{n}={f}"] for n, f in files.items()), [])
             sets += sum((["--set", f"{f}={v}"] for f, v in (case.get("functions") or {}).items()), [])
             progs, checks, base_progs, forms = [], [], [], []
-            for w, r, gj in zip(case["wrt"], results, jax_grads):
+            one_decls, one_defs, one_sets, one_terms = [], [], [], []
+            for i, (w, r, gj) in enumerate(zip(case["wrt"], results, jax_grads)):
                 name = r.get("name", "G")
                 shape = r["shape"]
                 gfile, rfile = os.path.join(tmp, f"{key}_{w}_jax.npy"), os.path.join(tmp, f"{key}_{w}_R.npy")
@@ -210,19 +230,37 @@ def main():
                             check=False)
                 checks.append(scalar_from_text(check.stdout) if check.returncode == 0 else
                               f"error: {(check.stdout + check.stderr).strip()[:120]}")
+                # all the gradients in one program: the where definitions merged, each evaluated once
+                one_decls.append(f"Rproj{i}: matrix({shape[0]}, {shape[1]})")
+                one_sets += ["--set", f"Rproj{i}={rfile}"]
+                one_terms.append(f"sum({name} .* Rproj{i})")
+                for line in body.splitlines():
+                    if line not in one_defs and line not in declarations(body):
+                        one_defs.append(line)
+            decls = declarations(case["program"])
+            one_prog = [ricci, "eval", "\n".join(decls + one_decls + one_defs + [" + ".join(one_terms)]), *sets, *one_sets]
+            one_base = [ricci, "eval", "\n".join(decls + one_decls + ["sum(Rproj0)"]), *sets, *one_sets]
+            single = len(results) == 1
+            one_value = run(one_prog, check=False)
+            if one_value.returncode != 0:
+                print(f"{key}: the merged program fails: {(one_value.stdout + one_value.stderr)[:200]}", file=sys.stderr)
+                single = True  # fall back to per-gradient programs only
             # the end-to-end JAX process
             out = os.path.join(tmp, f"{key}_out.npy")
             script = ("import jax; jax.config.update('jax_enable_x64', True); import jax.numpy as jnp, numpy as np\n"
-                      f"loss = {JAX_SOURCE[key]}\n"
+                      f"loss = {jax_source(key)}\n"
                       f"a = [jnp.asarray(np.load(f)) for f in {[files[a] for a in argnames]!r}]\n"
                       f"g = jax.jit(jax.grad(loss, argnums={tuple(range(nwrt))!r}))(*a)\n"
                       f"np.save({out!r}, np.stack([np.asarray(x) for x in g]) if {nwrt} > 1 else np.asarray(g[0]))\n")
 
-            jax_in = ricci_e2e = ricci_base = jax_e2e = ricci_inproc = float("inf")
+            jax_in = ricci_e2e = ricci_base = jax_e2e = ricci_inproc = one_e2e = one_base_t = float("inf")
             for _ in range(args.rounds):
                 jax_in = min(jax_in, median_time(lambda: jax.block_until_ready(grad_fn(*jargs)), args.runs))
                 ricci_e2e = min(ricci_e2e, median_time(lambda: [run(p) for p in progs], args.runs))
                 ricci_base = min(ricci_base, median_time(lambda: [run(p) for p in base_progs], args.runs))
+                if not single:
+                    one_e2e = min(one_e2e, median_time(lambda: run(one_prog), args.runs))
+                    one_base_t = min(one_base_t, median_time(lambda: run(one_base), args.runs))
                 jax_e2e = min(jax_e2e, median_time(lambda: run([sys.executable, "-c", script]), args.jax_e2e_runs))
                 if has_repeat:
                     total = 0.0
@@ -231,24 +269,30 @@ def main():
                         total = total + s if s is not None else float("nan")
                     ricci_inproc = min(ricci_inproc, total)
             sub = max(ricci_e2e - ricci_base, 1e-9)
+            one = sub if single else max(one_e2e - one_base_t, 1e-9)
+            if single:
+                one_e2e, one_base_t = ricci_e2e, ricci_base
             row = dict(key=key, title=case["title"], dims=dims, forms=forms, checks=checks, jax_in=jax_in,
                        jax_compile=jax_compile, jax_e2e=jax_e2e, ricci_e2e=ricci_e2e, ricci_base=ricci_base,
                        ricci_sub=sub, ricci_inproc=ricci_inproc if has_repeat else None,
+                       ricci_one=one, one_e2e=one_e2e, one_base=one_base_t, nres=len(results),
                        programs=[r["program"].splitlines()[-1] for r in results])
             rows.append(row)
             print(f"{key}: jax {fmt(jax_in)} (compile {fmt(jax_compile)}, e2e {fmt(jax_e2e)}); ricci e2e {fmt(ricci_e2e)}, "
-                  f"load-only {fmt(ricci_base)}, difference {fmt(sub)}; agreement {checks}", file=sys.stderr)
+                  f"load-only {fmt(ricci_base)}, difference {fmt(sub)}; one program {fmt(one)}; agreement {checks}", file=sys.stderr)
 
     model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     load_end = os.getloadavg()[0]
-    commit = run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
+    commit = args.ricci_commit or run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
     blas = next((l.strip() for l in run(["ldd", ricci]).stdout.splitlines() if "blas" in l.lower()), "?")
-    under_load = max(load_start, load_end) > 1.5
+    builds_end = other_builds()
+    under_load = load_start > 1.0 or builds_start > 0 or builds_end > 0
     lines = ["## grad eval", "",
              f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; ricci at `{commit}`, binary `{ricci}` "
              f"(links `{blas.split(' (')[0]}`)",
-             f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end"
-             + (" — **measured under load** (other builds running)" if under_load else ""),
+             f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end "
+             f"(this run uses 2 threads); compiler processes of other builds: {builds_start} at the start, {builds_end} at the end"
+             + (" — **measured under load**: absolute times are inflated" if under_load else ""),
              f"- Command: `bench/.venv/bin/python bench/grad_eval_bench.py {' '.join(sys.argv[1:])}`".rstrip(),
              f"- JAX {jax.__version__} on {jax.devices()[0].platform}, float64, jax.jit(jax.grad(loss)) after a warm-up call; "
              "ricci: `ricci grad --format json`, its \"program\" evaluated by `ricci eval` (GSL, OpenBLAS).",
@@ -258,17 +302,23 @@ def main():
              "evaluation of the gradient."
              + ("" if has_repeat else " (No in-process `ricci eval --repeat` in this binary.)"),
              "- Agreement: normF(G_ricci - G_jax)/normF(G_jax), computed by ricci with JAX's gradient as an input.",
+             "- With several variables ricci prints one program per gradient. *One program*: the bench merges them "
+             "(declarations, the union of the `where` definitions, every G_Wi, value Σ sum(G_Wi .* R_i)) and "
+             "evaluates that once, as JAX computes all the gradients in one jitted call; *a program per "
+             "gradient*: each printed program evaluated by its own `ricci eval` (the forward pass recomputed "
+             "each time), times summed. End to end and load-only columns are for the one program.",
              "",
-             "| case | shapes | ricci form | JAX in-process | ricci eval − load | ratio ricci/JAX | ricci in-process | ricci end to end (load-only) | JAX end to end | JAX compile | agreement |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| case | shapes | ricci form | JAX in-process | ricci eval − load, one program | ratio ricci/JAX | ricci eval − load, a program per gradient | ratio | ricci in-process | ricci end to end (load-only) | JAX end to end | JAX compile | agreement |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         shapes = ", ".join(f"{k}={v}" for k, v in r["dims"].items())
         agree = ", ".join(f"{c:.1e}" if isinstance(c, float) else c for c in r["checks"])
         inproc = fmt(r["ricci_inproc"]) if r["ricci_inproc"] is not None else "—"
         ratio_in = f" ({r['ricci_inproc'] / r['jax_in']:.2f})" if r["ricci_inproc"] else ""
+        per = (f"{fmt(r['ricci_sub'])} | {r['ricci_sub'] / r['jax_in']:.2f}" if r["nres"] > 1 else "(same) | ")
         lines.append(f"| {r['title']} | {shapes} | {'+'.join(sorted(set(r['forms'])))} | {fmt(r['jax_in'])} | "
-                     f"{fmt(r['ricci_sub'])} | {r['ricci_sub'] / r['jax_in']:.2f} | {inproc}{ratio_in} | "
-                     f"{fmt(r['ricci_e2e'])} ({fmt(r['ricci_base'])}) | {fmt(r['jax_e2e'])} | {fmt(r['jax_compile'])} | {agree} |")
+                     f"{fmt(r['ricci_one'])} | {r['ricci_one'] / r['jax_in']:.2f} | {per} | {inproc}{ratio_in} | "
+                     f"{fmt(r['one_e2e'])} ({fmt(r['one_base'])}) | {fmt(r['jax_e2e'])} | {fmt(r['jax_compile'])} | {agree} |")
     lines += ["", "Gradient programs evaluated (last line):", ""]
     for r in rows:
         for p in r["programs"]:
