@@ -12,20 +12,15 @@ final class ClaimCheckTests: XCTestCase {
     static let leastSquares = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k)\nnormF(X*W - Y)^2"
     static let quadratic = "x: vector(n); A: matrix(n, n)\nx'*A*x"
     static let bilinearSquare = "W: matrix(n, n); x: vector(n); y: vector(n)\nx'*W*y"
-    static let p1 = "D: matrix(d, m); Z: matrix(d, l); W: matrix(d, n); beta: matrix(n, m)\n"
-        + "F: function -> matrix(n, l)\nnormF(F(W) - beta*D'*Z)^2"
-    static let p2 = "X: matrix(1, m); W: matrix(m, 10); b: matrix(1, 10); y: vector(10)\nf = X*W + b\nf*y"
+    static let p1 = ProblemsTests.p1
+    static let p2 = ProblemsTests.p2
     /// P3 as written: B'XC must be positive for the log, so B, X and C are declared positive.
     static let p3 = "A: matrix(p, q), positive; B: matrix(r, p), positive; X: matrix(r, s), positive; "
         + "C: matrix(s, q), positive\nsum(A .* log(A ./ (B'*X*C)))"
-    static let p3AsWritten = "A: matrix(p, q), positive; B: matrix(r, p); X: matrix(r, s); C: matrix(s, q)\n"
-        + "sum(A .* log(A ./ (B'*X*C)))"
-    static let p4 = "X: matrix(n, d); W: matrix(d, k); alpha: vector(k); y: vector(n)\nh: elementwise\n"
-        + "normF(h(X*W)*alpha - y)^2"
-    static let p4WithE = "X: matrix(n, d); W: matrix(d, k); alpha: vector(k); y: vector(n)\nh: elementwise\n"
-        + "E = h(X*W)*alpha - y\nnormF(E)^2"
-    static let p5 = "A: matrix(1, l); B: matrix(l, m); V: matrix(m, k); W: matrix(k, d); z: vector(d)\n"
-        + "A*(B*V*relu(W*z)).^2"
+    static let p3AsWritten = ProblemsTests.p3
+    static let p4 = ProblemsTests.p4
+    static let p4WithE = ProblemsTests.p4WithE
+    static let p5 = ProblemsTests.p5
 
     func claim(_ source: String, _ wrt: String, _ claim: String, kind: DerivativeKind? = nil,
                layout: Layout = .denominator, seed: UInt64 = 1) throws -> ClaimCheck {

@@ -13,14 +13,19 @@ struct AutoNames {
     /// The program with nested activations named; the new statements come right before their first use.
     static func apply(_ p: LoweredProgram, variables: [String], generator: IndexGenerator) -> LoweredProgram {
         var namer = AutoNames(variables: Set(variables), gen: generator, taken: Set(p.typed.names), dependent: Set(variables))
+        return namer.each(p) { $0.rewrite($1) }
+    }
+
+    /// Rewrites every statement; the definitions a rewrite adds come right before the statement.
+    mutating func each(_ p: LoweredProgram, _ rewrite: (inout AutoNames, IndexExpr) -> IndexExpr) -> LoweredProgram {
         var out: [LoweredStatement] = []
         for s in p.statements {
             var t = s
-            t.expr = namer.rewrite(s.expr)
-            out += namer.added
-            namer.added = []
+            t.expr = rewrite(&self, s.expr)
+            out += added
+            added = []
             out.append(t)
-            if let n = s.name, namer.depends(t.expr) { namer.dependent.insert(n) }
+            if let n = s.name, depends(t.expr) { dependent.insert(n) }
         }
         return LoweredProgram(typed: p.typed, statements: out)
     }
@@ -88,16 +93,7 @@ struct AutoNames {
     static func nameArguments(_ p: LoweredProgram, variable: String, generator: IndexGenerator) -> LoweredProgram {
         var namer = AutoNames(variables: [variable], gen: generator, taken: Set(p.typed.names).union(p.statements.compactMap(\.name)),
                               dependent: [variable])
-        var out: [LoweredStatement] = []
-        for s in p.statements {
-            var t = s
-            t.expr = namer.nameArguments(s.expr)
-            out += namer.added
-            namer.added = []
-            out.append(t)
-            if let n = s.name, namer.depends(t.expr) { namer.dependent.insert(n) }
-        }
-        return LoweredProgram(typed: p.typed, statements: out)
+        return namer.each(p) { $0.nameArguments($1) }
     }
 
     mutating func nameArguments(_ e: IndexExpr) -> IndexExpr {
