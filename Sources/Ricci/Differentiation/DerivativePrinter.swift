@@ -22,7 +22,7 @@ struct DerivativePrinter {
         self.layout = layout
         self.adjoints = adjoints
         self.raiser = Raiser(dims: program.typed.dims)
-        var taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
+        let taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
         latex = EinsteinPrinter(format: .latex, dims: program.typed.dims, taken: taken)
