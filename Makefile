@@ -89,8 +89,20 @@ notebooks: deps $(NOTEBOOK_VENV)/.installed
 	$(SWIFT) build -c release --product ricci --scratch-path $(NOTEBOOK_SCRATCH)
 	RICCI=$(abspath $(NOTEBOOK_SCRATCH))/release/ricci $(NOTEBOOK_VENV)/bin/python Notebooks/run_notebooks.py
 
-bench: release
-	python3 bench/contract_bench.py
+# Benchmarks (not tests): contraction against NumPy and OpenBLAS; derivation against SymPy and
+# tensorgrad (the five problems and the L-layer loss, L = 1…64); the derived gradient's evaluation
+# against jax.grad at n = 1000. Peers install into bench/.venv; results go to bench/RESULTS.md.
+BENCH_VENV := bench/.venv
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	@touch $@
+
+bench: release $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/contract_bench.py
+	$(BENCH_VENV)/bin/python bench/derive_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
+	$(BENCH_VENV)/bin/python bench/grad_eval_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 
 clean:
 	rm -rf .build
