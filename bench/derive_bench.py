@@ -17,8 +17,9 @@ For every case and tool, in the same run:
     tensorgrad (`f.grad(W).simplify()` per variable) timed inside a worker process, building the
     expression included, imports excluded. A worker that exceeds the time budget is killed and the
     case is recorded as a timeout; larger L are then skipped for that tool.
-  * output size: ricci, characters of the `matrix` forms (the `einstein` form where `matrix` is
-    null) plus the distinct `where` definitions `NAME = DEF`; SymPy, `str()` of the gradients;
+  * output size: ricci, characters of the printed result programs less their declarations (the
+    `where` definitions, each counted once over all the results, and every `G = ...` line, in
+    matrix form when the raiser found one, else in Einstein form); SymPy, `str()` of the gradients;
     tensorgrad, `str()` of the simplified gradients (its own repr);
   * correctness: every tool's gradient evaluated numerically at random inputs (two dimension sets:
     all dimensions distinct, then all equal so that a transposed or mis-shaped answer cannot hide
@@ -564,18 +565,18 @@ def timed(cmd, timeout):
 
 
 def ricci_size(report):
+    """Characters of the printed result programs without their declarations: the `where` definitions
+    the matrix form uses (each counted once over all the results) and every G = ... line."""
     results = report.get("results", [report])
-    size, where, forms = 0, set(), set()
+    lines, forms = [], set()
     for r in results:
-        if r.get("matrix"):
-            size += len(r["matrix"])
-            forms.add("matrix")
-        else:
-            size += len(r.get("einstein") or "")
-            forms.add("einstein")
-        for name, definition in r.get("where") or []:
-            where.add(f"{name} = {definition}")
-    return size + sum(map(len, where)), "+".join(sorted(forms)) + (f" + {len(where)} where" if where else "")
+        forms.add("matrix" if r.get("matrix") else "einstein")
+        decls = {l for l in r["program"].splitlines() if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\s*:", l)}
+        for line in r["program"].splitlines():
+            if line not in decls and line not in lines:
+                lines.append(line)
+    defs = len(lines) - len(results)
+    return sum(map(len, lines)), "+".join(sorted(forms)) + (f" + {defs} where" if defs > 0 else "")
 
 
 def ricci_case(ricci, key, case, folders, args, startup):
@@ -693,6 +694,34 @@ def other_builds():
     return sum(1 for c in out if c.startswith(names))
 
 
+class BuildSampler:
+    """Samples other people's compiler processes every few seconds while the benchmark runs."""
+
+    def __init__(self, every=5.0):
+        import threading
+        self.samples, self.busy, self.peak = 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every):
+        while not self._stop.is_set():
+            n = other_builds()
+            self.samples += 1
+            self.busy += n > 0
+            self.peak = max(self.peak, n)
+            self._stop.wait(every)
+
+    def stop(self):
+        self._stop.set()
+        return self
+
+    def describe(self):
+        share = self.busy / max(1, self.samples)
+        return (f"compiler processes of other builds seen in {share:.0%} of {self.samples} samples (at most {self.peak})",
+                share > 0.1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: L up to 8, few repetitions, short budget")
@@ -747,7 +776,7 @@ def main():
     if "ricci" in tools:
         ricci = args.ricci or build(args.scratch_path)
     load_start = os.getloadavg()[0]
-    builds_start = other_builds()
+    builds_start = BuildSampler()
 
     startup = None
     if ricci:
@@ -781,11 +810,13 @@ def main():
     if not args.no_write:
         path = ROOT / "bench" / "RESULTS.md"
         old = path.read_text() if path.exists() else "# Benchmark results\n\n"
-        start = old.find("## derive")
-        if start >= 0:
+        start = old.find("\n## derive\n")
+        if start >= 0:  # replaced in place, so that sections written by hand after it stay after it
             end = old.find("\n## ", start + 1)
-            old = old[:start] + (old[end + 1:] if end >= 0 else "")
-        path.write_text(old.rstrip() + "\n\n" + text)
+            rest = old[end:] if end >= 0 else "\n"
+            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
+        else:
+            path.write_text(old.rstrip() + "\n\n" + text)
 
 
 def cell_time(r):
@@ -818,14 +849,14 @@ def report(rows, keys, tools, ricci, startup, start_state, args):
     model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     load_end = os.getloadavg()[0]
     commit = args.ricci_commit or run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
-    builds_end = other_builds()
+    builds, busy = builds_start.stop().describe()
     # the start load is before this script's own work; compiler processes are other people's builds
-    under_load = load_start > 1.0 or builds_start > 0 or builds_end > 0
+    under_load = load_start > 1.5 or busy
     lines = ["## derive", "",
              f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; ricci at `{commit}`"
              + (f", binary `{ricci}`" if ricci else ""),
              f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end "
-             f"(this run uses up to 2); compiler processes of other builds: {builds_start} at the start, {builds_end} at the end"
+             f"(this run uses up to 2); {builds}"
              + (" — **measured under load**: absolute times are inflated, ratios less so" if under_load else ""),
              f"- Command: `bench/.venv/bin/python bench/derive_bench.py {' '.join(sys.argv[1:])}`".rstrip(),
              f"- Peers: SymPy {version('sympy')}, tensorgrad {version('tensorgrad')} (torch {version('torch')}), "

@@ -149,6 +149,34 @@ def other_builds():
     return sum(1 for c in out if c.startswith(names))
 
 
+class BuildSampler:
+    """Samples other people's compiler processes every few seconds while the benchmark runs."""
+
+    def __init__(self, every=5.0):
+        import threading
+        self.samples, self.busy, self.peak = 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every):
+        while not self._stop.is_set():
+            n = other_builds()
+            self.samples += 1
+            self.busy += n > 0
+            self.peak = max(self.peak, n)
+            self._stop.wait(every)
+
+    def stop(self):
+        self._stop.set()
+        return self
+
+    def describe(self):
+        share = self.busy / max(1, self.samples)
+        return (f"compiler processes of other builds seen in {share:.0%} of {self.samples} samples (at most {self.peak})",
+                share > 0.1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: n = 200, fewer runs")
@@ -175,7 +203,7 @@ def main():
     probe = run([ricci, "eval", "x: scalar; x", "--set", "x=1", "--repeat", "2"], check=False)
     has_repeat = has_repeat or (probe.returncode == 0 and ricci_in_process(probe) is not None)
     load_start = os.getloadavg()[0]
-    builds_start = other_builds()
+    builds_start = BuildSampler()
     rng = np.random.default_rng(0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -285,13 +313,13 @@ def main():
     load_end = os.getloadavg()[0]
     commit = args.ricci_commit or run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
     blas = next((l.strip() for l in run(["ldd", ricci]).stdout.splitlines() if "blas" in l.lower()), "?")
-    builds_end = other_builds()
-    under_load = load_start > 1.0 or builds_start > 0 or builds_end > 0
+    builds, busy = builds_start.stop().describe()
+    under_load = load_start > 1.5 or busy
     lines = ["## grad eval", "",
              f"- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; ricci at `{commit}`, binary `{ricci}` "
              f"(links `{blas.split(' (')[0]}`)",
              f"- Machine: {os.cpu_count()} CPUs, {model}; load average {load_start:.2f} at the start, {load_end:.2f} at the end "
-             f"(this run uses 2 threads); compiler processes of other builds: {builds_start} at the start, {builds_end} at the end"
+             f"(this run uses 2 threads); {builds}"
              + (" — **measured under load**: absolute times are inflated" if under_load else ""),
              f"- Command: `bench/.venv/bin/python bench/grad_eval_bench.py {' '.join(sys.argv[1:])}`".rstrip(),
              f"- JAX {jax.__version__} on {jax.devices()[0].platform}, float64, jax.jit(jax.grad(loss)) after a warm-up call; "
@@ -329,11 +357,13 @@ def main():
     if not args.no_write:
         path = ROOT / "bench" / "RESULTS.md"
         old = path.read_text() if path.exists() else "# Benchmark results\n\n"
-        start = old.find("## grad eval")
-        if start >= 0:
+        start = old.find("\n## grad eval\n")
+        if start >= 0:  # replaced in place, so that sections written by hand after it stay after it
             end = old.find("\n## ", start + 1)
-            old = old[:start] + (old[end + 1:] if end >= 0 else "")
-        path.write_text(old.rstrip() + "\n\n" + text)
+            rest = old[end:] if end >= 0 else "\n"
+            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
+        else:
+            path.write_text(old.rstrip() + "\n\n" + text)
 
 
 if __name__ == "__main__":
