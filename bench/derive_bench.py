@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_common import ROOT, BuildSampler, build  # noqa: E402
 SELF = Path(__file__).resolve()
 TOOLS = ("ricci", "sympy", "tensorgrad")
 LAYERS = (1, 2, 4, 8, 16, 32, 64)
@@ -528,14 +528,6 @@ def run(cmd, timeout=None, check=True, **kw):
     return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=timeout, **kw)
 
 
-def build(scratch):
-    print(f"building: swift build -c release --product ricci --scratch-path {scratch}", file=sys.stderr)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "ricci", "--scratch-path", scratch],
-                   cwd=ROOT, check=True)
-    bin_dir = run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"], cwd=ROOT).stdout.strip()
-    return str(Path(bin_dir) / "ricci")
-
-
 def grad_cmd(ricci, case, extra=()):
     cmd = [ricci, "grad", case["program"]]
     for w in case["wrt"]:
@@ -682,44 +674,6 @@ def slope(points):
     my = sum(p[1] for p in pts) / len(pts)
     den = sum((p[0] - mx) ** 2 for p in pts)
     return sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else None
-
-
-def other_builds():
-    """Compiler and test processes of other people running now (the machine is shared)."""
-    names = ("swift-frontend", "swift-build", "swift-driver", "swift-test", "clang", "ld", "xctest", "swiftc")
-    try:
-        out = subprocess.run(["ps", "-eo", "comm="], capture_output=True, text=True).stdout.split()
-    except OSError:
-        return 0
-    return sum(1 for c in out if c.startswith(names))
-
-
-class BuildSampler:
-    """Samples other people's compiler processes every few seconds while the benchmark runs."""
-
-    def __init__(self, every=5.0):
-        import threading
-        self.samples, self.busy, self.peak = 0, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
-        self._thread.start()
-
-    def _run(self, every):
-        while not self._stop.is_set():
-            n = other_builds()
-            self.samples += 1
-            self.busy += n > 0
-            self.peak = max(self.peak, n)
-            self._stop.wait(every)
-
-    def stop(self):
-        self._stop.set()
-        return self
-
-    def describe(self):
-        share = self.busy / max(1, self.samples)
-        return (f"compiler processes of other builds seen in {share:.0%} of {self.samples} samples (at most {self.peak})",
-                share > 0.1)
 
 
 def main():

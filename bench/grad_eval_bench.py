@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_common import ROOT, BuildSampler, build  # noqa: E402
 
 
 def cases(n):
@@ -94,14 +94,6 @@ def run(cmd, check=True, timeout=None, **kw):
     return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=timeout, **kw)
 
 
-def build(scratch):
-    print(f"building: swift build -c release --product ricci --scratch-path {scratch}", file=sys.stderr)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "ricci", "--scratch-path", scratch],
-                   cwd=ROOT, check=True)
-    bin_dir = run(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"], cwd=ROOT).stdout.strip()
-    return str(Path(bin_dir) / "ricci")
-
-
 def median_time(fn, repeat):
     times = []
     for _ in range(repeat):
@@ -137,44 +129,6 @@ def declarations(program):
     """The declaration lines of a ricci program (NAME: TYPE), split on newlines and ';'."""
     parts = [p.strip() for line in program.splitlines() for p in line.split(";")]
     return [p for p in parts if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\s*:", p)]
-
-
-def other_builds():
-    """Compiler and test processes of other people running now (the machine is shared)."""
-    names = ("swift-frontend", "swift-build", "swift-driver", "swift-test", "clang", "ld", "xctest", "swiftc")
-    try:
-        out = subprocess.run(["ps", "-eo", "comm="], capture_output=True, text=True).stdout.split()
-    except OSError:
-        return 0
-    return sum(1 for c in out if c.startswith(names))
-
-
-class BuildSampler:
-    """Samples other people's compiler processes every few seconds while the benchmark runs."""
-
-    def __init__(self, every=5.0):
-        import threading
-        self.samples, self.busy, self.peak = 0, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
-        self._thread.start()
-
-    def _run(self, every):
-        while not self._stop.is_set():
-            n = other_builds()
-            self.samples += 1
-            self.busy += n > 0
-            self.peak = max(self.peak, n)
-            self._stop.wait(every)
-
-    def stop(self):
-        self._stop.set()
-        return self
-
-    def describe(self):
-        share = self.busy / max(1, self.samples)
-        return (f"compiler processes of other builds seen in {share:.0%} of {self.samples} samples (at most {self.peak})",
-                share > 0.1)
 
 
 def main():
