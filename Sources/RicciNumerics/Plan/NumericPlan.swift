@@ -38,6 +38,15 @@ public struct NumericPlan: Sendable {
     var slotCounts: [Int] = []
     /// Contraction plans of einsum steps, by step index (execution detail, not part of the IR).
     var contractions: [Int: ContractionPlan] = [:]
+    /// Scratch elements a kernel needs beyond its buffers (the scaled copy of `scaledGram`).
+    var scratchCount: Int {
+        steps.reduce(0) { acc, s in
+            if case .scaledGram(let x, _, _, _) = s.kernel { return max(acc, buffers[x].count) }
+            return acc
+        }
+    }
+    /// Storage reused across runs.
+    var workspace = PlanWorkspace()
 
     /// The default memory limit for ``init(source:requests:dims:layout:memoryLimit:)``: 8 GiB.
     public static let defaultMemoryLimit: Double = 8 * 1024 * 1024 * 1024
