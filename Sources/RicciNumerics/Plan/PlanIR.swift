@@ -106,6 +106,28 @@ public indirect enum PlanEntrywise: Hashable, Sendable {
         }
     }
 
+    /// True when some operand is read with ``PlanBroadcast/full`` (then its shape is the expression's).
+    public var readsFull: Bool {
+        switch self {
+        case .operand(_, let how): return how == .full
+        case .constant: return false
+        case .negate(let x), .power(let x, _), .function(_, _, let x), .user(_, _, let x): return x.readsFull
+        case .add(let xs), .multiply(let xs): return xs.contains { $0.readsFull }
+        case .subtract(let a, let b), .divide(let a, let b): return a.readsFull || b.readsFull
+        }
+    }
+
+    /// The buffers read with ``PlanBroadcast/full``.
+    public var fullOperands: [Int] {
+        switch self {
+        case .operand(let b, let how): return how == .full ? [b] : []
+        case .constant: return []
+        case .negate(let x), .power(let x, _), .function(_, _, let x), .user(_, _, let x): return x.fullOperands
+        case .add(let xs), .multiply(let xs): return xs.flatMap(\.fullOperands)
+        case .subtract(let a, let b), .divide(let a, let b): return a.fullOperands + b.fullOperands
+        }
+    }
+
     /// Floating-point operations per element (a function call counts as one).
     public var flopsPerElement: Int {
         switch self {
@@ -158,7 +180,8 @@ public enum PlanKernel: Hashable, Sendable {
     /// `inPlaceOf` names an operand buffer whose storage the output reuses (it dies here), or nil.
     case entrywise(PlanEntrywise, inPlaceOf: Int?)
     /// A scalar: the reduction of a fused entrywise expression over its shape (`tr` sums the
-    /// diagonal; `sum(A .* B)` is `reduce(.sum, A*B)` in one pass).
+    /// diagonal; `sum(A .* B)` is `reduce(.sum, A*B)` in one pass). The expression's shape is that
+    /// of its ``PlanBroadcast/full`` operands (the compiler always gives it one unless it is scalar).
     case reduce(Reduction, PlanEntrywise)
     /// A materialized transpose (only where a kernel cannot take a flag).
     case transpose(Int)

@@ -127,8 +127,8 @@ extension NumericPlan {
 
     func reduce(_ r: Reduction, _ tree: PlanEntrywise, _ p: [UnsafeMutablePointer<Double>],
                 _ functions: [String: PlanFunction]) throws -> Double {
-        // the reduced expression's shape: that of its largest operand
-        let big = tree.operands.max { buffers[$0].count < buffers[$1].count }
+        // the reduced expression's shape: that of its full operands
+        let big = tree.fullOperands.first ?? tree.operands.max { buffers[$0].count < buffers[$1].count }
         let (rows, cols) = big.map(rc) ?? (1, 1)
         let count = big.map { buffers[$0].count } ?? 1
         let loop = PlanEntrywiseLoop(tree, pointers: p, rows: rows, cols: cols, functions: functions)

@@ -133,7 +133,13 @@ struct PlanLowering {
             return emit(.dot(a: va.buffer, b: vb.buffer, transB: va.trans == vb.trans, alpha: 1), for: id,
                         formula: "tr(\(nm(va.buffer))\(va.trans ? "'" : "")*\(nm(vb.buffer))\(vb.trans ? "'" : ""))")
         }
-        let tree = try entrywiseTree(x, sizes: graph[x].sizes, root: uses[x] <= 1)
+        var tree = try entrywiseTree(x, sizes: graph[x].sizes, root: uses[x] <= 1)
+        if graph[x].count > 1 && !tree.readsFull {
+            // only broadcasts (x[i]·y[j]): the reduced shape is not any operand's, so write it out first
+            let b = newBuffer(for: x)
+            emit(.entrywise(tree, inPlaceOf: nil), into: b, formula: render(tree))
+            tree = .operand(b, .full)
+        }
         return emit(.reduce(r, tree), for: id, formula: "\(r.rawValue)(\(render(tree)))")
     }
 

@@ -55,7 +55,7 @@ extension PlanLowering {
             return .operand(try materialize(x), .transposed)
         }
         let b = try materialize(id)
-        return .operand(b, n.count == 1 && count != 1 ? .scalar : .full)
+        return .operand(b, n.count == 1 ? .scalar : .full)
     }
 
     /// `x*y'` as x[i]·y[j]; `Diag(v)*A` as v[i]·A[i, j]; `A*Diag(v)` as A[i, j]·v[j].
