@@ -136,6 +136,29 @@ final class NumericPlanTests: XCTestCase {
         }
     }
 
+    /// Sizes over the threshold of the threaded, tiled loops (same numbers as the reference).
+    func testLargeSizesThroughTheThreadedLoops() throws {
+        let cases: [(String, String, DerivativeKind, [String: Int])] = [
+            ("A: matrix(n, n); x: vector(n)\nx'*A*x", "x", .hessian, ["n": 260]),
+            ("X: matrix(n, d); W: matrix(d, k); alpha: vector(k); y: vector(n)\nnormF(tanh(X*W)*alpha - y)^2", "W", .gradient,
+             ["n": 230, "d": 20, "k": 170]),
+            ("X: matrix(n, d); w: vector(d); y: vector(n)\nsum(log(1 + exp(-y .* (X*w))))", "w", .hessian, ["n": 700, "d": 60]),
+            ("A: matrix(n, d); B: matrix(n, d)\nsum(A .* tanh(B)) + normF(A' - B')^2", "A", .gradient, ["n": 190, "d": 210]),
+        ]
+        for (src, w, kind, dims) in cases {
+            let result = try Derivatives.derivative(of: src, wrt: w, kind: kind)
+            var s = EvaluationSettings()
+            s.seed = 4
+            s.dims = dims
+            let request: PlanRequest = kind == .hessian ? .hessian(w) : .gradient(w)
+            let r = try PlanEvaluation.evaluate(source: src, requests: [.value, request], results: [result], settings: s)
+            let ref = try result.evaluate(settings: s).value
+            XCTAssertLessThan(Self.error(ref, r.outputs[request.outputName] ?? Tensor(scalar: .nan)), 1e-9, src)
+            let value = try Evaluator.evaluate(source: src, settings: s).value
+            XCTAssertLessThan(Self.error(value, r.outputs["value"] ?? Tensor(scalar: .nan)), 1e-9, src)
+        }
+    }
+
     func testPeakMemoryOverTheLimitIsRefused() {
         let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k)\nnormF(X*W - Y)^2"
         XCTAssertThrowsError(try NumericPlan(source: src, requests: [.value, .gradient("W")],

@@ -39,8 +39,53 @@ struct PlanEntrywiseLoop {
         }
     }
 
+    /// True when an operand is read transposed (then the loop walks tiles, so that the transposed
+    /// reads stay within a cache-sized block).
+    static func readsTransposed(_ e: PlanEntrywise) -> Bool {
+        switch e {
+        case .operand(_, let how): return how == .transposed
+        case .constant: return false
+        case .negate(let x), .power(let x, _), .function(_, _, let x), .user(_, _, let x): return readsTransposed(x)
+        case .add(let xs), .multiply(let xs): return xs.contains(where: readsTransposed)
+        case .subtract(let a, let b), .divide(let a, let b): return readsTransposed(a) || readsTransposed(b)
+        }
+    }
+
+    /// Walks a rows×cols output in 32×32 tiles, row segment by row segment (transposed reads).
+    func forEachTileSegment(_ body: (Int, Int, ChunkValue, Int) -> Void) {
+        let tile = 32
+        let bands = (rows + tile - 1) / tile
+        let tasks = rows * cols >= Self.parallelThreshold ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, bands)) : 1
+        withoutActuallyEscaping(body) { body in
+            let work = { (task: Int) in
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: nodeCount * Self.chunk)
+                defer { scratch.deallocate() }
+                var band = task
+                while band < bands {
+                    let i0 = band * tile, i1 = min(rows, i0 + tile)
+                    var j0 = 0
+                    while j0 < cols {
+                        let len = min(tile, cols - j0)
+                        for i in i0..<i1 {
+                            var slot = 0
+                            let start = i * cols + j0
+                            body(start, len, eval(tree, start, len, scratch, &slot), task)
+                        }
+                        j0 += tile
+                    }
+                    band += tasks
+                }
+            }
+            if tasks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: tasks, execute: work) }
+        }
+    }
+
     /// Splits `0..<total` into chunks (in parallel when large) and calls `body(start, len, values)`.
     func forEachChunk(total: Int, _ body: (Int, Int, ChunkValue, Int) -> Void) {
+        if rows > 1 && cols > 1 && total == rows * cols && Self.readsTransposed(tree) {
+            forEachTileSegment(body)
+            return
+        }
         let tasks = total >= Self.parallelThreshold ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
         let per = (total + tasks - 1) / max(tasks, 1)
         withoutActuallyEscaping(body) { body in

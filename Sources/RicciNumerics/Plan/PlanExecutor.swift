@@ -1,6 +1,14 @@
 import Foundation
 import Ricci
 
+/// The storage of one output of one run (uninitialized: every output is written in full).
+final class OutputBox {
+    var data: [Double]
+    init(count: Int) {
+        data = [Double](unsafeUninitializedCapacity: max(count, 0)) { _, n in n = max(count, 0) }
+    }
+}
+
 /// Storage reused across runs of one plan: one allocation per slot and output, made at the first run.
 final class PlanWorkspace: @unchecked Sendable {
     let lock = NSLock()
@@ -39,32 +47,41 @@ extension NumericPlan {
         workspace.lock.lock()
         defer { workspace.lock.unlock() }
         prepareWorkspace()
-        return try Self.pin(given, 0, []) { pins in
-            var ptrs = [UnsafeMutablePointer<Double>](repeating: workspace.storage[0], count: buffers.count)
-            for (k, (_, b)) in self.inputs.enumerated() { ptrs[b] = pins[k] }
-            for b in buffers where b.role != .input { ptrs[b.id] = workspace.storage[storageIndex(b)] }
-            for (k, step) in steps.enumerated() {
-                try execute(k, step, ptrs, functions)
+        // outputs are written straight into the arrays returned (no copy at the end)
+        let boxes = outputs.map { o in OutputBox(count: buffers[o.buffer].count) }
+        try Self.pin(given, 0, []) { pins in
+            try Self.pinOutputs(boxes, 0, []) { outs in
+                var ptrs = [UnsafeMutablePointer<Double>](repeating: workspace.storage[0], count: buffers.count)
+                for (k, (_, b)) in self.inputs.enumerated() { ptrs[b] = pins[k] }
+                for b in buffers where b.role == .temporary { ptrs[b.id] = workspace.storage[b.slot] }
+                for (k, o) in outputs.enumerated() { ptrs[o.buffer] = outs[k] }
+                for (k, step) in steps.enumerated() {
+                    try execute(k, step, ptrs, functions)
+                }
             }
-            var out: [String: Tensor] = [:]
-            for (name, b) in outputs {
-                let p = ptrs[b]
-                out[name] = try Tensor(shape: buffers[b].sizes, data: Array(UnsafeBufferPointer(start: p, count: buffers[b].count)))
-            }
-            return out
         }
+        var out: [String: Tensor] = [:]
+        for (k, o) in outputs.enumerated() {
+            out[o.name] = try Tensor(shape: buffers[o.buffer].sizes, data: boxes[k].data)
+        }
+        return out
     }
 
-    /// Slots first, then one storage block per output; block 0 exists even when nothing else does.
-    func storageIndex(_ b: PlanBuffer) -> Int {
-        if b.role == .temporary { return b.slot }
-        return slotCounts.count + (outputs.firstIndex { $0.buffer == b.id } ?? 0)
+    /// Output storage pinned for the duration of `body`; each box is its own object, so the
+    /// nested accesses never overlap.
+    static func pinOutputs<R>(_ boxes: [OutputBox], _ k: Int, _ acc: [UnsafeMutablePointer<Double>],
+                              _ body: ([UnsafeMutablePointer<Double>]) throws -> R) throws -> R {
+        if k == boxes.count { return try body(acc) }
+        return try boxes[k].data.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { throw RicciError(.value, "an output has no storage") }
+            return try pinOutputs(boxes, k + 1, acc + [base], body)
+        }
     }
 
     func prepareWorkspace() {
         guard !workspace.ready else { return }
+        // the slots, then the scratch block (always present, so storage[0] exists)
         var counts = slotCounts
-        for (_, b) in outputs { counts.append(buffers[b].count) }
         counts.append(max(1, scratchCount))
         workspace.storage = counts.map { n in
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
