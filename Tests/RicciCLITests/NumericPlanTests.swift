@@ -159,6 +159,24 @@ final class NumericPlanTests: XCTestCase {
         }
     }
 
+    /// `kron(A, B)*v` by the vec identity (no Kronecker product formed); `inv(S)*b` by a solve.
+    func testKronAndInverseArePlannedAway() throws {
+        let cases = [
+            ("u: vector(mn); v: vector(kd); A: matrix(m, n); B: matrix(k, d)\nu'*kron(A, B)*v", "kron",
+             ["m": 2, "n": 3, "k": 4, "d": 5]),
+            ("S: matrix(n, n), spd; a: vector(n); b: vector(n)\na'*inv(S)*b", "inverse", ["n": 6]),
+        ]
+        for (src, absent, dims) in cases {
+            var s = EvaluationSettings()
+            s.seed = 2
+            s.dims = dims
+            let r = try PlanEvaluation.evaluate(source: src, requests: [.value], results: [], settings: s)
+            XCTAssertFalse(r.plan.steps.contains { $0.kernel.name == absent }, r.plan.text)
+            let ref = try Evaluator.evaluate(source: src, settings: s).value
+            XCTAssertLessThan(Self.error(ref, r.outputs["value"] ?? Tensor(scalar: .nan)), 1e-9, src)
+        }
+    }
+
     func testPeakMemoryOverTheLimitIsRefused() {
         let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k)\nnormF(X*W - Y)^2"
         XCTAssertThrowsError(try NumericPlan(source: src, requests: [.value, .gradient("W")],

@@ -106,6 +106,8 @@ extension PlanLowering {
         var rowScale: Int?, colScale: Int?
         if chain.count > 1, case .diag(let v) = chain[0] { rowScale = try materialize(v); chain.removeFirst() }
         if chain.count > 1, case .diag(let v) = chain[chain.count - 1] { colScale = try materialize(v); chain.removeLast() }
+        chain = rewriteKron(chain)
+        if let solved = try solveInverse(chain, id: id) { chain = solved }
         var views: [PlanView] = []
         var k = 0
         while k < chain.count {
@@ -229,5 +231,86 @@ extension PlanLowering {
         }
         emit(kernel, into: out, formula: f)
         return PlanView(buffer: out, trans: false, rows: m, cols: nn, rowDim: a.rowDim, colDim: b.colDim)
+    }
+}
+
+/// Vec identities and solves inside product chains.
+extension PlanLowering {
+    /// `kron(A, B)*v` as `A*V*B'` and `u'*kron(A, B)` as `(A'*U*B)'` (V, U: the vectors read as
+    /// matrices, row-major), so the Kronecker product is never formed.
+    mutating func rewriteKron(_ chain: [ChainFactor]) -> [ChainFactor] {
+        var out = chain
+        var k = 0
+        while k + 1 < out.count {
+            guard case .matrix(let l) = out[k], case .matrix(let r) = out[k + 1] else { k += 1; continue }
+            if case .matrixFunction(.kron, let ab) = graph[l].op, ab.count == 2, uses[l] == 1,
+               let (p, q, pd, qd) = Self.matrixShape(graph[ab[0]].sizes, graph[ab[0]].dims),
+               let (rr, ss, rd, sd) = Self.matrixShape(graph[ab[1]].sizes, graph[ab[1]].dims),
+               let (vr, vc, _, vcd) = Self.matrixShape(graph[r].sizes, graph[r].dims), vr == q * ss {
+                // kron(A, B)*V for V with vc columns: only a vector (vc == 1) here
+                guard vc == 1 else { k += 1; continue }
+                let v = addNode(.reshape(r), sizes: [q, ss], dims: [qd, sd])
+                let bt = addNode(.transpose(ab[1]), sizes: [ss, rr], dims: [sd, rd])
+                let av = addNode(.matmul(ab[0], v), sizes: [p, ss], dims: [pd, sd])
+                let avb = addNode(.matmul(av, bt), sizes: [p, rr], dims: [pd, rd])
+                let flat = addNode(.reshape(avb), sizes: [p * rr, 1], dims: [.product([pd, rd]), vcd])
+                out.replaceSubrange(k...(k + 1), with: [.matrix(flat)])
+                continue
+            }
+            if case .matrixFunction(.kron, let ab) = graph[r].op, ab.count == 2, uses[r] == 1,
+               let (p, q, pd, qd) = Self.matrixShape(graph[ab[0]].sizes, graph[ab[0]].dims),
+               let (rr, ss, rd, sd) = Self.matrixShape(graph[ab[1]].sizes, graph[ab[1]].dims),
+               let (ur, uc, urd, _) = Self.matrixShape(graph[l].sizes, graph[l].dims), ur == 1, uc == p * rr {
+                let u = addNode(.reshape(l), sizes: [p, rr], dims: [pd, rd])
+                let at = addNode(.transpose(ab[0]), sizes: [q, p], dims: [qd, pd])
+                let au = addNode(.matmul(at, u), sizes: [q, rr], dims: [qd, rd])
+                let aub = addNode(.matmul(au, ab[1]), sizes: [q, ss], dims: [qd, sd])
+                let flat = addNode(.reshape(aub), sizes: [1, q * ss], dims: [urd, .product([qd, sd])])
+                out.replaceSubrange(k...(k + 1), with: [.matrix(flat)])
+                continue
+            }
+            k += 1
+        }
+        return out
+    }
+
+    /// `inv(A)*rest` as a solve with A (LU, or Cholesky for an spd input) instead of the inverse.
+    mutating func solveInverse(_ chain: [ChainFactor], id: Int) throws -> [ChainFactor]? {
+        guard let k = chain.indices.last(where: { i in
+            if case .matrix(let m) = chain[i], uses[m] == 1, case .matrixFunction(.inv, let xs) = graph[m].op,
+               xs.count == 1, graph[xs[0]].sizes.count == 2, i + 1 < chain.count { return true }
+            return false
+        }), case .matrix(let m) = chain[k], case .matrixFunction(.inv, let xs) = graph[m].op else { return nil }
+        var rest: [PlanView] = []
+        for f in chain[(k + 1)...] {
+            guard case .matrix(let x) = f else { return nil }
+            rest.append(try view(x))
+        }
+        guard let first = rest.first, let last = rest.last else { return nil }
+        let rhs = rest.count == 1 ? first : try multiplyViews(rest)
+        let a = try view(xs[0])
+        let rows = a.rows, cols = last.cols
+        let out = newTemp(sizes: cols == 1 ? [rows] : [rows, cols], dims: cols == 1 ? [a.rowDim] : [a.rowDim, last.colDim])
+        let rb = try plainBuffer(rhs)
+        emit(.solve(a: a.buffer, transA: a.trans, b: rb, isSPD(xs[0]) ? .cholesky : .lu), into: out,
+             formula: "inv(\(nm(a.buffer))\(a.trans ? "'" : ""))*\(nm(rb))")
+        let node = addNode(.input("\u{0}solve\(out)"), sizes: buffers[out].sizes, dims: buffers[out].shape)
+        memo[node] = out
+        return Array(chain[..<k]) + [.matrix(node)]
+    }
+
+    /// A product of views as one buffer (cheapest order), not bound to a graph node.
+    mutating func multiplyViews(_ views: [PlanView]) throws -> PlanView {
+        var acc = views[0]
+        for v in views.dropFirst() { acc = try pairProduct(acc, v, alpha: 1, target: nil) }
+        return acc
+    }
+
+    /// A view's buffer untransposed (a transpose step when the flag is set).
+    mutating func plainBuffer(_ v: PlanView) throws -> Int {
+        guard v.trans else { return v.buffer }
+        let b = newTemp(sizes: v.cols == 1 ? [v.rows] : [v.rows, v.cols], dims: v.cols == 1 ? [v.rowDim] : [v.rowDim, v.colDim])
+        emit(.transpose(v.buffer), into: b, formula: nm(v.buffer) + "'")
+        return b
     }
 }
