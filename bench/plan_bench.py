@@ -25,6 +25,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
+# --threads 1 pins every side to one thread (set before NumPy and JAX load their thread pools)
+if "--threads" in sys.argv:
+    _t = sys.argv[sys.argv.index("--threads") + 1]
+    for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "RICCI_THREADS"):
+        os.environ[_v] = _t
+    if _t == "1":
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -146,10 +155,12 @@ def cases():
 # timing
 # ---------------------------------------------------------------------------------------------
 
-def median_time(fn, runs):
+def median_time(fn, runs, budget=30.0):
+    """Median of `runs` calls after a warm-up (at least 3 when the calls are slow: a budget in seconds)."""
     fn()  # warm-up (and compile)
     ts = []
-    for _ in range(runs):
+    start = time.perf_counter()
+    while len(ts) < runs and (len(ts) < 3 or time.perf_counter() - start < budget):
         t = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t)
@@ -248,6 +259,7 @@ def main():
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--only")
     ap.add_argument("--no-tensorgrad", action="store_true")
+    ap.add_argument("--threads", default="all", help="1: every side on one thread (OpenBLAS, XLA, ricci's loops)")
     args = ap.parse_args()
     ricci = args.ricci or build(str(ROOT / ".build-release"))
     sampler = BuildSampler()
@@ -318,11 +330,14 @@ def report(rows, args, load):
     except OSError:
         pass
     head = [
-        "## Compiled plans: `ricci grad|hessian --eval` against JAX and NumPy (issue 12)",
+        f"## Compiled plans: `ricci grad|hessian --eval` against JAX and NumPy (issue 12), threads: {args.threads}",
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), shared; {load}.",
-        f"- Command: `/work/pyenv/bin/python bench/plan_bench.py --runs {args.runs} --rounds {args.rounds}` "
-        f"(JAX {jax.__version__}, 64-bit, CPU; NumPy {np.__version__}).",
+        f"- Command: `/work/pyenv/bin/python bench/plan_bench.py --runs {args.runs} --rounds {args.rounds}"
+        f"{'' if args.threads == 'all' else ' --threads ' + args.threads}` "
+        f"(JAX {jax.__version__}, 64-bit, CPU; NumPy {np.__version__}); threads: "
+        + ("every side's default (all cores)." if args.threads == "all" else
+           f"{args.threads} for every side (OPENBLAS_NUM_THREADS, RICCI_THREADS, XLA_FLAGS single-threaded Eigen)."),
         "- ricci: `--eval --repeat N` in-process median of the compiled plan (value and every derivative, after one "
         "warm-up run; file loading excluded). Peers: median of N calls after a warm-up (jit compiled), block_until_ready. "
         "Best median of the alternating rounds for each.",
@@ -354,7 +369,7 @@ def report(rows, args, load):
 def write_results(text):
     path = ROOT / "bench" / "RESULTS.md"
     old = path.read_text() if path.exists() else ""
-    marker = "## Compiled plans: "
+    marker = text.splitlines()[0]
     if marker in old:
         start = old.index(marker)
         rest = old[start + len(marker):]

@@ -192,3 +192,20 @@ final class NumericPlanTests: XCTestCase {
         XCTAssertThrowsError(try plan.run(["X": try Tensor(zeros: [2, 3]), "w": try Tensor(zeros: [2])]))
     }
 }
+
+extension NumericPlanTests {
+    /// The plan's tanh (Cephes' rational form) against libm's, across its two branches and the tails.
+    func testFastTanhMatchesLibm() throws {
+        let src = "x: vector(n)\ntanh(x)"
+        var worst = 0.0
+        let xs = stride(from: -30.0, through: 30.0, by: 0.0137).map { $0 } + [0, 1e-300, -1e-12, 0.6249999, 0.625, 700, -800]
+        let plan = try NumericPlan(source: "x: vector(n)\nG = tanh(x)\nG", requests: [.value], dims: ["n": xs.count])
+        let out = try plan.run(["x": Tensor(vector: xs)])["value"]?.data ?? []
+        XCTAssertEqual(out.count, xs.count, src)
+        for (x, y) in zip(xs, out) {
+            let ref = Foundation.tanh(x)
+            worst = max(worst, ref == 0 ? abs(y) : abs(y - ref) / abs(ref))
+        }
+        XCTAssertLessThan(worst, 1e-15)
+    }
+}

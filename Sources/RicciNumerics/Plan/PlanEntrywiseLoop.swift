@@ -13,6 +13,11 @@ struct PlanEntrywiseLoop {
     static let chunk = 512
     /// Outputs at least this large are split across threads.
     static let parallelThreshold = 1 << 15
+    /// Threads for entrywise loops: `RICCI_THREADS` when set, else every core (at most 8).
+    static let threads: Int = {
+        if let s = ProcessInfo.processInfo.environment["RICCI_THREADS"], let n = Int(s), n >= 1 { return min(n, 64) }
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    }()
 
     let tree: PlanEntrywise
     let pointers: [UnsafeMutablePointer<Double>]
@@ -55,7 +60,7 @@ struct PlanEntrywiseLoop {
     func forEachTileSegment(_ body: (Int, Int, ChunkValue, Int) -> Void) {
         let tile = 32
         let bands = (rows + tile - 1) / tile
-        let tasks = rows * cols >= Self.parallelThreshold ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, bands)) : 1
+        let tasks = rows * cols >= Self.parallelThreshold ? max(1, min(Self.threads, bands)) : 1
         withoutActuallyEscaping(body) { body in
             let work = { (task: Int) in
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: nodeCount * Self.chunk)
@@ -86,7 +91,7 @@ struct PlanEntrywiseLoop {
             forEachTileSegment(body)
             return
         }
-        let tasks = total >= Self.parallelThreshold ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
+        let tasks = total >= Self.parallelThreshold ? Self.threads : 1
         let per = (total + tasks - 1) / max(tasks, 1)
         withoutActuallyEscaping(body) { body in
         let work = { (task: Int) in
@@ -118,7 +123,7 @@ struct PlanEntrywiseLoop {
 
     /// Σ over `count` elements of `f(value)` (per-thread partial sums, added in task order).
     func sum(count: Int, _ f: @escaping (Double) -> Double) -> Double {
-        let tasks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let tasks = Self.threads
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: tasks)
         partial.initialize(repeating: 0, count: tasks)
         defer { partial.deallocate() }
@@ -145,9 +150,20 @@ struct PlanEntrywiseLoop {
             switch how {
             case .full: return .vector(UnsafePointer(p + start))
             case .scalar: return .scalar(p[0])
-            case .row: for t in 0..<len { out[t] = p[(start + t) / cols] }
-            case .column: for t in 0..<len { out[t] = p[(start + t) % cols] }
-            case .transposed: for t in 0..<len { let k = start + t; out[t] = p[(k % cols) * rows + k / cols] }
+            case .row, .column, .transposed:
+                // walk (i, j) from the chunk's start without a division per element
+                var i = start / cols, j = start - (start / cols) * cols, t = 0
+                while t < len {
+                    let run = min(len - t, cols - j)   // the rest of row i within this chunk
+                    switch how {
+                    case .row: (out + t).update(repeating: p[i], count: run)
+                    case .column: (out + t).update(from: p + j, count: run)
+                    default: for u in 0..<run { out[t + u] = p[(j + u) * rows + i] }
+                    }
+                    t += run
+                    j = 0
+                    i += 1
+                }
             }
             return .vector(UnsafePointer(out))
         case .negate(let x): return unary(eval(x, start, len, scratch, &slot), out, len) { -$0 }
@@ -207,13 +223,30 @@ struct PlanEntrywiseLoop {
         return .vector(UnsafePointer(out))
     }
 
+    /// tanh as Cephes computes it (relative error about 2.5e-16): a rational function below 0.625,
+    /// `1 - 2/(exp(2|x|) + 1)` above; one `exp` instead of libm's `expm1` and bookkeeping.
+    @inline(__always)
+    static func fastTanh(_ x: Double) -> Double {
+        let z = Swift.abs(x)
+        if z < 0.625 {
+            let s = x * x
+            let p = (-9.64399179425052238628e-1 * s - 9.92877231001918586564e1) * s - 1.61468768441708447952e3
+            let q = ((s + 1.12811678491632931402e2) * s + 2.23548839060100448583e3) * s + 4.84406305325125486048e3
+            return x + x * s * (p / q)
+        }
+        guard z.isFinite else { return x.isNaN ? x : (x > 0 ? 1 : -1) }
+        let e = Foundation.exp(2 * z)
+        let t = 1 - 2 / (e + 1)
+        return x < 0 ? -t : t
+    }
+
     /// A built-in function's closure, common cases without the per-element switch.
     static func builtin(_ f: EntrywiseFunction, _ d: Int) -> (Double) -> Double {
         switch (f, d) {
         case (.exp, 0), (.exp, 1): return { Foundation.exp($0) }
         case (.log, 0): return { Foundation.log($0) }
-        case (.tanh, 0): return { Foundation.tanh($0) }
-        case (.tanh, 1): return { let t = Foundation.tanh($0); return 1 - t * t }
+        case (.tanh, 0): return fastTanh
+        case (.tanh, 1): return { let t = fastTanh($0); return 1 - t * t }
         case (.relu, 0): return { $0 > 0 ? $0 : 0 }
         case (.step, 0), (.relu, 1): return { $0 > 0 ? 1 : 0 }
         default: return { EntrywiseMath.value(f, derivative: d, $0) ?? .nan }

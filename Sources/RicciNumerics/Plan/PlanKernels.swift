@@ -87,7 +87,7 @@ extension NumericPlan {
         let (n, d) = shape
         var nonnegative = true
         for i in 0..<n where v[i] < 0 || v[i].isNaN { nonnegative = false; break }
-        let rowsPerTask = max(1, (n + 7) / 8)
+        let rowsPerTask = max(1, (n + PlanEntrywiseLoop.threads - 1) / PlanEntrywiseLoop.threads)
         let tasks = n * d >= PlanEntrywiseLoop.parallelThreshold ? (n + rowsPerTask - 1) / rowsPerTask : 1
         let scale = { (task: Int) in
             let lo = tasks == 1 ? 0 : task * rowsPerTask, hi = tasks == 1 ? n : min(n, lo + rowsPerTask)
