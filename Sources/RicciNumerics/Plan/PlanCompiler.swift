@@ -47,6 +47,9 @@ struct PlanCompiler {
         var outputs: [(name: String, buffer: Int)] = []
         for (name, root) in roots { outputs.append((name, try lowering.bindOutput(name, root: root))) }
         var buffers = lowering.buffers, steps = lowering.steps
+        if let big = buffers.first(where: { b in b.sizes.contains { $0 > Int(Int32.max) } }) {
+            throw RicciError(.value, "\(big.name) would have an axis of \(big.sizes.max() ?? 0) entries, more than BLAS can index; use smaller sizes")
+        }
         let (slots, slotPeak) = PlanLiveness.assign(&buffers, &steps)
         let scratch = steps.reduce(0) { acc, s in
             if case .scaledGram(let x, _, _, _) = s.kernel { return max(acc, buffers[x].count) }

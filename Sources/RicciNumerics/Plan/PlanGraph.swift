@@ -57,7 +57,19 @@ struct GraphNode: Hashable {
     var op: GraphOp
     var sizes: [Int]
     var dims: [PlanDim]
-    var count: Int { sizes.reduce(1, *) }
+    /// The number of entries, saturating at `Int.max` (absurd sizes are then refused by the memory limit).
+    var count: Int { saturatingProduct(sizes) }
+}
+
+/// The product of sizes, `Int.max` instead of overflowing.
+func saturatingProduct(_ sizes: [Int]) -> Int {
+    var p = 1
+    for s in sizes {
+        let (r, overflow) = p.multipliedReportingOverflow(by: max(s, 0))
+        if overflow { return Int.max }
+        p = r
+    }
+    return p
 }
 
 /// The hash-consed graph: equal operations on equal children are one node (common subexpressions

@@ -52,7 +52,7 @@ struct PlanGraphBuilder {
             }
             let shape = s.shape.map(size)
             if g[id].sizes != shape {
-                guard g[id].count == shape.reduce(1, *) else {
+                guard g[id].count == saturatingProduct(shape) else {
                     throw RicciError(.shape, "internal: a statement's value has \(g[id].count) entries for shape \(shape)", at: s.location)
                 }
                 id = g.add(.reshape(id), sizes: shape, dims: dims(s.shape))

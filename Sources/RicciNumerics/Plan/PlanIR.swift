@@ -55,8 +55,8 @@ public struct PlanBuffer: Hashable, Sendable {
     /// The storage slot after liveness analysis: temporaries with the same slot never live at the
     /// same time (a kernel may write in place into a slot whose buffer dies at that step).
     public var slot: Int
-    /// Number of elements.
-    public var count: Int { sizes.reduce(1, *) }
+    /// Number of elements (saturating at `Int.max`).
+    public var count: Int { saturatingProduct(sizes) }
 }
 
 /// How an operand of an entrywise expression is indexed at output position `(i, j)`.

@@ -19,7 +19,7 @@ extension PlanLowering {
     /// The fused expression of node `id` evaluated at the positions of an output of `sizes`.
     mutating func entrywiseTree(_ id: Int, sizes: [Int], root: Bool = false) throws -> PlanEntrywise {
         let n = graph[id]
-        let count = sizes.reduce(1, *)
+        let count = saturatingProduct(sizes)
         let inline = root || uses[id] == 1 || n.count == 1
         if n.count == 1, case .constant(let c) = n.op { return .constant(c) }
         if inline && (n.count == count || n.count == 1) {

@@ -148,7 +148,7 @@ extension PlanLowering {
 
     /// A `Diag(v)` nothing absorbed: the dense matrix.
     mutating func diagNode(_ v: Int) throws -> Int {
-        let n = graph[v].sizes.reduce(1, *)
+        let n = saturatingProduct(graph[v].sizes)
         let d = graph[v].dims.first ?? .fixed(1)
         return addNode(.matrixFunction(.Diag, [v]), sizes: [n, n], dims: [d, d])
     }
@@ -178,7 +178,7 @@ extension PlanLowering {
         let n = views.count
         if n == 1 {
             let v = views[0]
-            if alpha == 1 && !v.trans && buffers[v.buffer].sizes.reduce(1, *) == graph[id].count { return v.buffer }
+            if alpha == 1 && !v.trans && buffers[v.buffer].count == graph[id].count { return v.buffer }
             let tree = PlanEntrywise.multiply([.constant(alpha), .operand(v.buffer, v.trans ? .transposed : .full)])
             let out = newBuffer(for: id)
             emit(.entrywise(tree, inPlaceOf: nil), into: out, formula: render(tree))
