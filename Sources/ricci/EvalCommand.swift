@@ -38,7 +38,7 @@ struct Eval: ParsableCommand {
             var settings = try EvalSettingsParser.settings(dims: dims, sets: sets)
             settings.seed = random
             if self.repeat != nil || save != nil || plan {
-                try PlanEvalOutput(repeats: self.repeat, save: save, showPlan: plan, json: format == .json)
+                try PlanEvalOutput(repeats: self.repeat, save: save, showPlan: plan, json: format == .json, listInputs: true)
                     .run(source: src, requests: [.value], results: [], settings: settings)
                 return
             }

@@ -52,6 +52,8 @@ struct PlanEvalOutput {
     var save: String?
     var showPlan: Bool
     var json: Bool
+    /// `eval`'s JSON lists the inputs (SYNTAX.md section 6); `grad --eval` leaves them out (they can be large).
+    var listInputs = false
 
     func run(source: String, requests: [PlanRequest], results: [DerivativeResult], settings: EvaluationSettings) throws {
         if let n = repeats, n < 1 || n > 1_000_000 { throw RicciError(.usage, "--repeat takes a count from 1 to 1000000") }
@@ -77,6 +79,9 @@ struct PlanEvalOutput {
             if let v = r.outputs["value"] {
                 fields.append(("shape", .array(v.shape.map { .number(Double($0)) })))
                 fields.append(("value", EvalReport.nested(v)))
+            }
+            if listInputs {
+                fields.append(("inputs", .object(r.inputs.ordered.map { ($0.0, EvalReport.nested($0.1)) })))
             }
             let others = r.plan.outputs.filter { $0.name != "value" }
             if !others.isEmpty {

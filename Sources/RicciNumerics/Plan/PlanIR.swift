@@ -16,8 +16,11 @@ import Ricci
 /// One axis of a buffer, symbolically: a fixed size, a dimension name of the program, or a product
 /// of dimensions (`kron`, `vec`).
 public indirect enum PlanDim: Hashable, Sendable, CustomStringConvertible {
+    /// A concrete size.
     case fixed(Int)
+    /// A dimension of the program (`n`).
     case named(String)
+    /// A product of dimensions (`n*d`).
     case product([PlanDim])
 
     /// `3`, `n`, `n*d`.
@@ -47,6 +50,7 @@ public struct PlanBuffer: Hashable, Sendable {
     /// Inputs: the program's name; outputs: `value`, `grad_W`, `hessian_W`; temporaries: `t7`, or a
     /// program definition's name (`H1`) when the buffer holds one.
     public var name: String
+    /// Input, output or temporary.
     public var role: Role
     /// The shape in terms of the program's dimensions.
     public var shape: [PlanDim]
@@ -78,7 +82,9 @@ public enum PlanBroadcast: String, Hashable, Sendable {
 public indirect enum PlanEntrywise: Hashable, Sendable {
     /// Element of buffer `id`.
     case operand(Int, PlanBroadcast)
+    /// A constant.
     case constant(Double)
+    /// `-a`.
     case negate(PlanEntrywise)
     /// `a + b + ...`.
     case add([PlanEntrywise])
@@ -268,6 +274,7 @@ public enum PlanKernel: Hashable, Sendable {
 public struct PlanStep: Hashable, Sendable {
     /// The buffer written.
     public var output: Int
+    /// What the step computes, with its operands.
     public var kernel: PlanKernel
     /// What the step computes in the language's matrix notation, over buffer names (`X'*t2`).
     public var formula: String

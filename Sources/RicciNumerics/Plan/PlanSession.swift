@@ -47,7 +47,9 @@ public struct PlanInputs: Sendable {
 
 /// One evaluation through a plan: the outputs, and how long compiling and running took.
 public struct PlanEvaluation: Sendable {
+    /// The compiled plan.
     public var plan: NumericPlan
+    /// The inputs it ran on.
     public var inputs: PlanInputs
     /// `value`, `grad_W`, `hessian_W`.
     public var outputs: [String: Tensor]
