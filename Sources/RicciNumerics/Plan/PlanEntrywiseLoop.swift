@@ -174,7 +174,19 @@ struct PlanEntrywiseLoop {
             if p == 0.5 { return unary(v, out, len) { $0.squareRoot() } }
             return unary(v, out, len) { Foundation.pow($0, p) }
         case .function(let f, let d, let x):
-            return unary(eval(x, start, len, scratch, &slot), out, len, Self.builtin(f, d))
+            let v = eval(x, start, len, scratch, &slot)
+            // the common functions with the call inlined in the loop (no closure per element)
+            if case .vector(let p) = v {
+                switch (f, d) {
+                case (.tanh, 0): for t in 0..<len { out[t] = Self.fastTanh(p[t]) }
+                case (.tanh, 1): for t in 0..<len { let y = Self.fastTanh(p[t]); out[t] = 1 - y * y }
+                case (.exp, 0), (.exp, 1): for t in 0..<len { out[t] = Foundation.exp(p[t]) }
+                case (.log, 0): for t in 0..<len { out[t] = Foundation.log(p[t]) }
+                default: return unary(v, out, len, Self.builtin(f, d))
+                }
+                return .vector(UnsafePointer(out))
+            }
+            return unary(v, out, len, Self.builtin(f, d))
         case .user(let name, let d, let x):
             let v = eval(x, start, len, scratch, &slot)
             switch functions[name] {
