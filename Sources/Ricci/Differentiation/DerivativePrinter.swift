@@ -30,6 +30,8 @@ struct DerivativePrinter {
 
     /// The order of each variable (for the vec layout's row and column axes).
     var wrtOrder: [String: Int] = [:]
+    /// Definitions printed by earlier results, by value (one name per subexpression across results).
+    var shared: [MatrixExpr: String] = [:]
 
     mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
         buildTable()
@@ -52,11 +54,15 @@ struct DerivativePrinter {
             unicode.hoisted = []
             let texLine = latex.statement(name, e)
             latex.hoisted = []
-            let raised = raiser.raise(exact)
+            let plain = raiser.raise(exact)
             let used = intermediates(for: exact)
+            let chosen = plain.flatMap { simplest(exact, raised: $0, used: used, taken: taken) }
+            let raised = chosen?.result ?? plain
+            let matrixUsed = chosen?.intermediates ?? used.map { ($0.printed, $0.unicode, $0.latex) }
             let texResult = raised.map { "\(LaTeX.symbol(name)) = \($0.rendered(.latex))" } ?? texLine
             let uniResult = raised.map { "\(name) = \($0.rendered(.unicode))" } ?? (uniHoisted + [uniLine]).joined(separator: "\n")
-            let texLines = used.map(\.latex) + [texResult]
+            let texLines = (raised == nil ? used.map(\.latex) : matrixUsed.map(\.2)) + [texResult]
+            let uniLines = (raised == nil ? used.map(\.unicode) : matrixUsed.map(\.1)) + [uniResult]
             return DerivativeResult(
                 wrt: w, kind: kind, layout: layout,
                 shape: e.free.map { typed.dims.resolve($0.dim) },
@@ -65,11 +71,14 @@ struct DerivativePrinter {
                 einstein: text,
                 vec: VecForm(raiser: raiser).vec(exact, rows: exact.free.count - wrtOrder[w, default: 0]),
                 intermediates: used.map(\.printed),
+                matrixIntermediates: matrixUsed.map(\.0),
+                identities: chosen?.identities ?? [],
+                simplifierStop: chosen?.stopReason,
                 einsteinDefinitions: hoisted,
                 declarations: declarations,
                 latex: texLines.count == 1 ? texResult
                     : "\\begin{aligned}\n" + texLines.map { $0.replacingFirst(" = ", with: " &= ") }.joined(separator: " \\\\\n") + "\n\\end{aligned}",
-                unicode: (used.map(\.unicode) + [uniResult]).joined(separator: "\n"))
+                unicode: uniLines.joined(separator: "\n"))
         }
     }
 

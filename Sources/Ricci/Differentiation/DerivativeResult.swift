@@ -41,9 +41,16 @@ public struct DerivativeResult: Sendable {
     /// (as written), names given to nested activations (H1 = tanh(W1*X)), and shared adjoints
     /// (dH2 = ∂f/∂H2).
     public var intermediates: [Intermediate]
-    /// The intermediates that have a matrix form, as `(name, value)` pairs (JSON's `where`).
+    /// The intermediates the matrix form uses, in evaluation order: one name per subexpression,
+    /// possibly other names than the Einstein form's (``intermediates``).
+    public var matrixIntermediates: [Intermediate]
+    /// The identities the simplifier used for the matrix form, by name (``MatrixIdentities``).
+    public var identities: [String]
+    /// Why the simplifier stopped ("saturated", or the limit hit), nil when its form was not taken.
+    public var simplifierStop: String?
+    /// The intermediates of the matrix form, as `(name, value)` pairs (JSON's `where`).
     public var definitions: [(name: String, value: String)] {
-        intermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
+        matrixIntermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
     }
     /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
     public var einsteinDefinitions: [String]
@@ -61,7 +68,7 @@ public struct DerivativeResult: Sendable {
         switch form {
         case .matrix:
             guard let m = matrix else { return nil }
-            for i in intermediates {
+            for i in matrixIntermediates {
                 guard let value = i.matrix else { return nil }
                 lines.append("\(i.name) = \(value)")
             }
