@@ -17,7 +17,7 @@ final class RaisingDerivativeTests: XCTestCase {
             let r = try Derivatives.derivative(of: low, wrt: wrt, kind: kind, layout: layout)
             guard let m = Raiser(dims: low.typed.dims).raise(r.index) else { return nil }
             guard let reference = r.program(.einstein) else { return nil }
-            let head = (r.declarations + r.definitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n")
+            let head = (r.declarations + r.indexDefinitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n")
             let typed = try TypeChecker.check(source: program)
             let names = Set(typed.dims.symbolicNames)
             let dims = RaisingOracle.sizes.filter { names.contains($0.key) }

@@ -98,8 +98,8 @@ struct Deriver {
                      "d\\varphi = G : dW \\text{ for every } dW \\Rightarrow \\partial\\varphi/\\partial W = G"),
                 lhs: StepSide(kind: .gradient, text: ""), rhs: StepSide(kind: .expression, text: g.rendered(.text)),
                 lhsText: gradient, lhsLatex: gradientLatex, rhsShown: g)
-            if let m = result.matrix, m != g.rendered(.text), result.intermediates.allSatisfy({ $0.fromProgram }) {
-                add(Rule("simplified: the engine's form", "\\text{simplified}"),
+            if let m = result.matrix, m != g.rendered(.text), result.matrixIntermediates.allSatisfy({ $0.fromProgram }) {
+                add(simplifiedRule(),
                     lhs: StepSide(kind: .expression, text: g.rendered(.text)), rhs: StepSide(kind: .expression, text: m),
                     lhsText: gradient, lhsLatex: gradientLatex, rhsText: Deriver.rightSide(of: result.unicode, separator: " = "),
                     rhsLatex: Deriver.rightSide(of: result.latex.replacingOccurrences(of: "\\end{aligned}", with: ""), separator: "= "))

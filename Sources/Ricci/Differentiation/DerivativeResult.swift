@@ -48,6 +48,11 @@ public struct DerivativeResult: Sendable {
     public var identities: [String]
     /// Why the simplifier stopped ("saturated", or the limit hit), nil when its form was not taken.
     public var simplifierStop: String?
+    /// The intermediates of the index form ``index`` (and of `Raiser.raise(index)`) that have a matrix
+    /// form, as `(name, value)` pairs: the names the Einstein form uses.
+    public var indexDefinitions: [(name: String, value: String)] {
+        intermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
+    }
     /// The intermediates of the matrix form, as `(name, value)` pairs (JSON's `where`).
     public var definitions: [(name: String, value: String)] {
         matrixIntermediates.compactMap { i in i.matrix.map { (i.name, $0) } }

@@ -15,7 +15,15 @@ extension MatrixSimplifier {
             switch x {
             case .number(let v) where k == 1 || v != 0: t.coefficient *= k == 1 ? v : pow(v, Double(k))
             case .negate(let y): t.coefficient *= -1; add(y, k)
-            case .product(let ys) where k == 1: ys.forEach { add($0, 1) }
+            case .product(let ys) where k == 1:
+                // a run of factors whose product is 1×1 (x'*y in x'*y*A) is a scalar factor, not part of the chain
+                var run: [MatrixExpr] = []
+                for y in ys {
+                    if ctx.isScalar(y) { add(y, 1); continue }
+                    run.append(y)
+                    if run.count >= 2, ctx.isScalar(.product(run)) { t.scalars.append((.product(run), 1)); run = [] }
+                }
+                t.chain += run
             case .divide(let a, let b) where k == 1: add(a, 1); add(b, -1)
             case .power(let y, let p) where p == p.rounded() && abs(p) < 16: add(y, k * Int(p))
             default:
@@ -130,7 +138,8 @@ extension MatrixSimplifier {
         var changed = false
         for (i, (s, k)) in t.scalars.enumerated() where k < 0 {
             guard case .call(.reduction(.sum), 0, let a) = s, a.count == 1,
-                  case .call(.entrywise(.exp), 0, let x) = a[0], x.count == 1 else { continue }
+                  case .call(.entrywise(.exp), 0, let x) = a[0], x.count == 1,
+                  let sx = ctx.shape(x[0]), sx.rows != nil, sx.cols == nil else { continue }   // softmax of a column
             let ex = a[0], soft = MatrixExpr.call(.matrix(.softmax), x[0])
             var left = -k
             for j in t.chain.indices where left > 0 {
