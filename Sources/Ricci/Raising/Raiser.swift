@@ -80,7 +80,9 @@ extension RaisingContext {
 
     /// One product term: order-3+ factors through the double-dot patterns, the rest through the graph.
     func raiseFactors(_ factors: [Factor], extra: [Piece], coefficient: Double, free: [Index]) -> RaisedTerm? {
-        if factors.contains(where: { if case .reshape = $0 { return true } else { return false } }) { return nil }
+        if factors.contains(where: { if case .reshape = $0 { return true } else { return false } }) {
+            return raiseUnvec(factors, coefficient: coefficient, free: free)
+        }
         if let k = factors.firstIndex(where: isBig) {
             return raiseWithBig(factors, at: k, extra: extra, coefficient: coefficient, free: free)
         }

@@ -19,10 +19,11 @@ struct CommonNames {
             var counts: [MatrixExpr: Int] = [:]
             for root in [expr] + defs.map(\.value) { count(root, &counts) }
             let candidates = counts.filter { x, n in
-                guard n >= 2 || names[x] != nil else { return false }
                 let size = MatrixCost(x).size
-                // naming saves (n - 1)·size - n - 1 tokens (the uses, plus the definition's name)
-                return size >= 3 && n * size > size + n + 1 && ctx.shape(x) != nil
+                if names[x] != nil { return size >= 4 }   // printed already by an earlier result
+                // naming saves n·size - (size + n) tokens (the right side once, a name per use); it has to
+                // save at least two, and a name stands for at least a call or an operation on two names
+                return size >= 4 && n * size >= size + n + 2 && ctx.shape(x) != nil
             }
             guard let (x, _) = candidates.max(by: { (MatrixCost($0.key).size * $0.value, -$0.key.size) < (MatrixCost($1.key).size * $1.value, -$1.key.size) }) else { break }
             let name = names[x] ?? original[x].flatMap { assigned.contains($0) ? nil : $0 } ?? fresh(assigned)

@@ -29,7 +29,18 @@ public struct MatrixCost: Comparable, Sendable {
         case .negate(let x): return of(x) + MatrixCost(size: 1, work: 1)
         case .power(let x, _), .entrywisePower(let x, _): return of(x) + MatrixCost(size: 2, work: 2)
         case .product(let xs): return xs.map(of).reduce(MatrixCost(size: xs.count - 1, work: 4 * (xs.count - 1)), +)
-        case .hadamard(let xs), .sum(let xs): return xs.map(of).reduce(MatrixCost(size: xs.count - 1, work: xs.count - 1), +)
+        case .hadamard(let xs): return xs.map(of).reduce(MatrixCost(size: xs.count - 1, work: xs.count - 1), +)
+        case .sum(let xs):
+            // a subtracted term prints as ` - t`: its sign is the sum's operator
+            let signs = xs.dropFirst().filter { x in
+                switch x {
+                case .negate: return true
+                case .number(let v): return v < 0
+                case .product(let ys): if case .number(let v) = ys.first { return v < 0 } else { return false }
+                default: return false
+                }
+            }.count
+            return xs.map(of).reduce(MatrixCost(size: xs.count - 1 - signs, work: xs.count - 1), +)
         case .hadamardDivide(let a, let b), .divide(let a, let b): return of(a) + of(b) + MatrixCost(size: 1, work: 2)
         case .doubleDot(let a, let b): return of(a) + of(b) + MatrixCost(size: 1, work: 4)
         case .call(_, _, let xs): return xs.map(of).reduce(MatrixCost(size: 1, work: 3), +)

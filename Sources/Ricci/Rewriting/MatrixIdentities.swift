@@ -57,6 +57,7 @@ public enum MatrixIdentities {
         MatrixIdentity(name: "common-left-factor", statement: "A*B + A*C = A*(B + C)", rewrite: nil),
         MatrixIdentity(name: "common-right-factor", statement: "B*A + C*A = (B + C)*A", rewrite: nil),
         MatrixIdentity(name: "diag-sum", statement: "Diag(a) + Diag(b) = Diag(a + b)", rewrite: nil),
+        MatrixIdentity(name: "common-scalar-factor", statement: "c*a + c*b = c*(a + b)", rewrite: nil),
         MatrixIdentity(name: "common-factor", statement: "a .* b + a .* c = a .* (b + c)", rewrite: nil),
         MatrixIdentity(name: "cancellation", statement: "(a .* b) ./ b = a", rewrite: nil),
     ]

@@ -19,6 +19,13 @@ extension MatrixSimplifier {
             let rest = p.scaled(1, by: Monomial(powers: common.powers.mapValues { -$0 }))
             return hadamard(monomial(common, 1), express(rest, depth: depth + 1))
         }
+        if let c0 = p.terms.values.first.map(abs), c0 != 0, p.terms.values.allSatisfy({ abs($0) == c0 }),
+           c0 != 1 || p.terms.values.allSatisfy({ $0 < 0 }) {
+            used.insert("common-scalar-factor")   // c*a + c*b = c*(a + b)
+            let c = p.terms.values.allSatisfy { $0 < 0 } ? -c0 : c0
+            let inner = express(p.scaled(1 / c), depth: depth + 1)
+            return c == -1 ? .negate(inner) : product([.number(c), inner])
+        }
         let flat = flatSum(p)
         guard depth < 4 else { return flat }
         // the atom shared by the most terms

@@ -123,6 +123,18 @@ extension MatrixSimplifier {
             used.insert("diag-sum")
             changed = true
         }
+        // c*a + c*b = c*(a + b)
+        if terms.count >= 2, let c0 = terms.first.map({ abs($0.coefficient) }), c0 != 0,
+           terms.allSatisfy({ abs($0.coefficient) == c0 }), c0 != 1 || terms.allSatisfy({ $0.coefficient < 0 }) {
+            let c = terms.allSatisfy { $0.coefficient < 0 } ? -c0 : c0   // -a - b = -(a + b)
+            used.insert("common-scalar-factor")
+            let inner = terms.map { t -> MatrixExpr in
+                var u = t
+                u.coefficient /= c
+                return expression(u)
+            }
+            return c == -1 ? .negate(sumOf(inner)) : product([.number(c), sumOf(inner)])
+        }
         guard changed, !terms.isEmpty else { return nil }
         return sumOf(terms.map(expression))
     }
