@@ -15,6 +15,9 @@ struct DerivativeOptions: ParsableArguments {
     @Option(help: "Layout of gradients: denominator (the variable's shape) or numerator (transposed).")
     var layout: LayoutOption = .denominator
 
+    @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none (entries independent).")
+    var symmetric: SymmetricConvention?
+
     @Option(help: .hidden)
     var `repeat`: Int = 1
 
@@ -24,7 +27,7 @@ struct DerivativeOptions: ParsableArguments {
             var results: [DerivativeResult] = []
             let start = Date()
             for _ in 0..<max(1, self.repeat) {
-                results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value)
+                results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value, symmetric: symmetric)
             }
             if self.repeat > 1 {
                 let each = Date().timeIntervalSince(start) / Double(self.repeat)
@@ -40,6 +43,8 @@ struct DerivativeOptions: ParsableArguments {
         }
     }
 }
+
+extension SymmetricConvention: ExpressibleByArgument {}
 
 enum LayoutOption: String, ExpressibleByArgument, CaseIterable {
     case denominator, numerator

@@ -7,6 +7,9 @@
 extension RaisingContext {
     func polish(_ e: MatrixExpr) -> MatrixExpr {
         var x = rebuild(e)
+        if case .transpose(let inner) = x, !structure.isEmpty, structure.has(.symmetric, StructureNode(inner, isScalar: isScalar)) {
+            x = inner   // S' = S for a symmetric S
+        }
         if case .product(let xs) = x { x = joinOnes(xs, shape(e)) }
         if case .power(let base, 0.5) = x { x = polish(.call(.entrywise(.sqrt), base)) }   // (x'*x)^0.5 = norm2(x)
         if case .divide(let a, let b) = x, let s = softmax(a, over: b) { x = s }

@@ -29,6 +29,7 @@ public struct DerivativeReport: Sendable {
             } else {
                 lines += r.einsteinDefinitions + [r.einstein]
             }
+            if let v = r.vec { lines.append("# vec: \(v)") }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
@@ -44,7 +45,8 @@ public struct DerivativeReport: Sendable {
         default: what = "an order-\(shape.count) tensor \(shape.joined(separator: "×"))"
         }
         let layout = r.kind == .gradient && r.layout == .numerator ? " (numerator layout)" : ""
-        return "\(r.kind.rawValue) by \(r.wrt): \(what)\(layout)"
+        let convention = r.symmetric.map { "; \(r.wrt) symmetric, convention \($0.rawValue): \($0.formula)" } ?? ""
+        return "\(r.kind.rawValue) by \(r.wrt): \(what)\(layout)\(convention)"
     }
 
     /// One JSON object for one result, `{"results": [...]}` for several.
@@ -80,6 +82,7 @@ public struct DerivativeReport: Sendable {
                 if case .fixed(let n) = d { return .number(Double(n)) } else { return .string(d.description) }
             })),
             ("layout", .string(r.layout.rawValue)),
+            ("symmetric", r.symmetric.map { .string($0.rawValue) } ?? .null),
             ("name", .string(r.name)),
             ("matrix", r.matrix.map(JSON.string) ?? .null),
             ("einstein", .string(r.einstein)),
