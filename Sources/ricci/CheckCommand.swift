@@ -27,6 +27,9 @@ struct Check: ParsableCommand {
     @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none.")
     var symmetric: SymmetricConvention?
 
+    @Option(help: "Check the Hessian applied to a direction V (d²f[V] = H : V) instead.")
+    var direction: String?
+
     @Option(help: "Sizes of symbolic dimensions, e.g. n=3,d=4 (default: distinct sizes 3, 4, 5, ...).")
     var dims: String?
 
@@ -55,6 +58,10 @@ struct Check: ParsableCommand {
                 if !c.passed { throw ExitCode(1) }
                 return
             }
+            if let v = direction {
+                try checkDirection(src, v, settings)
+                return
+            }
             let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings,
                                                 symmetric: symmetric)
             let verdict = c.passed ? "pass" : "FAIL"
@@ -78,6 +85,27 @@ struct Check: ParsableCommand {
             }
             if !c.passed { throw ExitCode(1) }
         }
+    }
+
+    /// `--direction V`: d²f[V] against the finite-difference Hessian applied to V.
+    func checkDirection(_ src: String, _ v: String, _ settings: EvaluationSettings) throws {
+        let c = try DirectionalHessianCheck.run(source: src, wrt: wrt, direction: v, settings: settings, symmetric: symmetric)
+        let verdict = c.passed ? "pass" : "FAIL"
+        if format == .json {
+            print(JSON.object([
+                ("wrt", .array([.string(wrt)])), ("kind", .string("hessian")), ("direction", .string(v)),
+                ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
+                ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
+                ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
+                ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
+            ]).serialized())
+        } else {
+            print(DerivativeReport(source: src, results: [c.result]).text(.text))
+            if let m = c.matrixError { print("matrix form:   relative error \(m)") }
+            print("einstein form: relative error \(c.einsteinError)")
+            print("\(verdict) (the finite-difference Hessian applied to a random \(v), tolerance \(c.tolerance))")
+        }
+        if !c.passed { throw ExitCode(1) }
     }
 
     /// The verdict on a claim, then the correct result (and its derivation, when there is one).

@@ -49,6 +49,8 @@ public struct DerivativeResult: Sendable {
     public var einsteinDefinitions: [String]
     /// The convention of a derivative by a matrix declared `symmetric`/`spd` (nil for other variables).
     public var symmetric: SymmetricConvention? = nil
+    /// For a Hessian applied to a direction V (d²f[V] = H : V, in the variable's shape): V's name.
+    public var direction: String? = nil
     /// Declarations of the program's inputs, so that printed programs parse on their own.
     public var declarations: [String]
     /// The matrix form (or, without one, the Einstein form) in LaTeX, with its intermediates.

@@ -40,8 +40,10 @@ public enum Derivatives {
     /// the explicit tensor Γ = ∂F/∂W. A derivative by a matrix declared `symmetric`/`spd` follows
     /// `symmetric` (nil: ``SymmetricConvention/sym``); declared structure (``StructureFacts``) is
     /// used once the derivatives are taken.
+    /// With a `direction` (a Hessian only), the Hessian is applied to it (``hessian(of:wrt:direction:symmetric:)``).
     public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
-                                   layout: Layout = .denominator, symmetric: SymmetricConvention? = nil) throws -> [DerivativeResult] {
+                                   layout: Layout = .denominator, symmetric: SymmetricConvention? = nil,
+                                   direction: String? = nil) throws -> [DerivativeResult] {
         let typed = program.typed
         guard !wrt.isEmpty else { throw RicciError(.usage, "name a variable to differentiate by") }
         let shapes = try wrt.map { try checkVariable($0, in: typed) }
@@ -91,6 +93,7 @@ public enum Derivatives {
         results = zip(results, conventions).map { r, c in
             c.map { $0.apply(to: r, pairs: SymmetricConvention.variablePairs(kind: kind, order: r.free.count)) } ?? r
         }
+        if kind == .hessian, let v = direction { results = results.map { applied($0, direction: v) } }
         let reuse = NameReuse(named.statements.dropLast().compactMap { s in s.name.map { ($0, s.expr) } })
         var final = simplifier
         if facts != relaxed {

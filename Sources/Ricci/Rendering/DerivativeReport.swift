@@ -46,7 +46,8 @@ public struct DerivativeReport: Sendable {
         }
         let layout = r.kind == .gradient && r.layout == .numerator ? " (numerator layout)" : ""
         let convention = r.symmetric.map { "; \(r.wrt) symmetric, convention \($0.rawValue): \($0.formula)" } ?? ""
-        return "\(r.kind.rawValue) by \(r.wrt): \(what)\(layout)\(convention)"
+        let along = r.direction.map { " along \($0) (d²f[\($0)] = H : \($0))" } ?? ""
+        return "\(r.kind.rawValue) by \(r.wrt)\(along): \(what)\(layout)\(convention)"
     }
 
     /// One JSON object for one result, `{"results": [...]}` for several.
@@ -83,6 +84,7 @@ public struct DerivativeReport: Sendable {
             })),
             ("layout", .string(r.layout.rawValue)),
             ("symmetric", r.symmetric.map { .string($0.rawValue) } ?? .null),
+            ("direction", r.direction.map(JSON.string) ?? .null),
             ("name", .string(r.name)),
             ("matrix", r.matrix.map(JSON.string) ?? .null),
             ("einstein", .string(r.einstein)),
