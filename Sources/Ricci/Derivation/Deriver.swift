@@ -2,7 +2,8 @@
 public enum Derivations {
     /// The step-by-step derivation of the gradient of `source`'s objective by `wrt`.
     public static func derive(source: String, wrt: String) throws -> Derivation {
-        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+        // the differential method reads off the gradient with entries independent (--symmetric none)
+        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient, symmetric: .independent)
         let lowered = try Lowerer.lower(TypeChecker.check(source: source))
         var d = Deriver(lowered, wrt: wrt, result: result)
         try d.run()

@@ -7,19 +7,21 @@
 ///   along the symmetric perturbation E_ij + E_ji; entry (i, i) the derivative along E_ii.
 /// - ``cookbook``: G + Gᵀ − Diag(diag(G)), the Matrix Cookbook's: the derivative by each free entry,
 ///   entry (i, j) being the derivative along E_ij + E_ji (E_ii on the diagonal).
-/// - ``none``: G itself, the derivative of the program as written by each entry independently.
+/// - ``independent`` (`none`): G itself, the derivative of the program as written by each entry independently.
 ///
 /// Jacobians by such a matrix apply the convention to the variable's index pair (the last two
 /// axes); Hessians to both of its pairs.
 public enum SymmetricConvention: String, Sendable, CaseIterable {
-    case sym, cookbook, none
+    case sym, cookbook
+    /// Entries independent (spelled `none` on the command line and in JSON).
+    case independent = "none"
 
     /// The formula in words, for output: `(G + G')/2`.
     public var formula: String {
         switch self {
         case .sym: return "(G + G')/2"
         case .cookbook: return "G + G' - Diag(diag(G))"
-        case .none: return "G, entries independent"
+        case .independent: return "G, entries independent"
         }
     }
 
@@ -47,7 +49,7 @@ public enum SymmetricConvention: String, Sendable, CaseIterable {
             let (a, b) = (out.free[p], out.free[q])
             let swapped = out.terms.map { $0.renamed([a: b, b: a]) }
             switch self {
-            case .none: break
+            case .independent: break
             case .sym:
                 out.terms = (out.terms + swapped).map { Term(0.5 * $0.coefficient, $0.factors) }
             case .cookbook:

@@ -14,16 +14,25 @@ import Ricci
 /// along V_ij and V_kl, halved once per off-diagonal pair under `sym`).
 public enum SymmetricReference {
     /// The finite-difference derivative of `source` by `wrt` in the result's layout, under a convention.
+    /// `method`: the difference formula (nil: Richardson, with the larger step for a Hessian).
     public static func reference(source: String, wrt: String, kind: DerivativeKind, layout: Layout, convention: SymmetricConvention,
-                                 settings: EvaluationSettings) throws -> (Tensor, Evaluation) {
-        let pairs: FiniteDifferences.SymmetricConvention = convention == .none ? .unconstrained : .symmetricPairs
+                                 settings: EvaluationSettings, method: FiniteDifferences.Method? = nil) throws -> (Tensor, Evaluation) {
+        let r = try result(source: source, wrt: wrt, kind: kind, layout: layout, convention: convention, settings: settings, method: method)
+        return (r.derivative, r.base)
+    }
+
+    /// The same as a ``FiniteDifferences/Result``.
+    public static func result(source: String, wrt: String, kind: DerivativeKind, layout: Layout, convention: SymmetricConvention,
+                              settings: EvaluationSettings, method: FiniteDifferences.Method? = nil) throws -> FiniteDifferences.Result {
+        let pairs: FiniteDifferences.SymmetricConvention = convention == .independent ? .unconstrained : .symmetricPairs
         var derivative: Tensor, base: Evaluation
         if kind == .hessian {
             let r = try FiniteDifferences.hessian(of: source, wrt: wrt, settings: settings,
-                                                  options: .init(method: .richardson(relativeStep: 4e-3), symmetric: pairs))
+                                                  options: .init(method: method ?? .richardson(relativeStep: 4e-3), symmetric: pairs))
             (derivative, base) = (r.derivative, r.base)
         } else {
-            let r = try FiniteDifferences.derivative(of: source, wrt: wrt, settings: settings, options: .init(symmetric: pairs))
+            let r = try FiniteDifferences.derivative(of: source, wrt: wrt, settings: settings,
+                                                     options: .init(method: method ?? .richardson(relativeStep: 1e-3), symmetric: pairs))
             (derivative, base) = (r.derivative, r.base)
         }
         if convention == .sym {
@@ -32,7 +41,7 @@ public enum SymmetricReference {
         if kind == .gradient && layout == .numerator {
             derivative = try FiniteDifferences.numeratorLayout(derivative, wrtOrder: 2)
         }
-        return (derivative, base)
+        return FiniteDifferences.Result(derivative: derivative, base: base)
     }
 
     /// Every entry halved once for each of `pairs` (axis pairs) whose two indices differ.
