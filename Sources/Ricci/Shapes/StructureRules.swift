@@ -177,13 +177,13 @@ public enum StructureRules {
             return false
         },
         // products: scalings, congruences X'*S*X, products of diagonals and of positives
-        StructureRule(name: "congruence X'*S*X", concludes: .symmetric) { n, q in
+        StructureRule(name: "congruence X'*S*X (and S*T*S)", concludes: .symmetric) { n, q in
             guard case .product(let xs) = n.kind else { return false }
             let m = split(xs, q).matrices
             if m.isEmpty { return true }
             var (i, j) = (0, m.count - 1)
             while i < j {
-                guard isTransposePair(m[i], m[j]) else { return false }
+                guard isTransposePair(m[i], m[j]) || (m[i] == m[j] && q(.symmetric, m[i])) else { return false }
                 i += 1
                 j -= 1
             }
