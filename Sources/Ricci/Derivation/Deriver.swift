@@ -7,7 +7,12 @@ public enum Derivations {
         let lowered = try Lowerer.lower(TypeChecker.check(source: source))
         var d = Deriver(lowered, wrt: wrt, result: result)
         try d.run()
-        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: result,
+        var final = result
+        if result.symmetric != nil {   // a symmetric variable: the default convention, as `ricci grad` gives it
+            final = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+            d.symmetrize(to: final)
+        }
+        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: final,
                           definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
     }
 }
