@@ -24,6 +24,12 @@ struct Check: ParsableCommand {
     @Option(help: "Layout of a gradient: denominator (the variable's shape) or numerator (transposed).")
     var layout: String = "denominator"
 
+    @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none.")
+    var symmetric: SymmetricConvention?
+
+    @Option(help: "Check the Hessian applied to a direction V (d²f[V] = H : V) instead.")
+    var direction: String?
+
     @Option(help: "Sizes of symbolic dimensions, e.g. n=3,d=4 (default: distinct sizes 3, 4, 5, ...).")
     var dims: String?
 
@@ -46,16 +52,23 @@ struct Check: ParsableCommand {
             }
             guard let layout = Layout(rawValue: layout) else { throw RicciError(.usage, "--layout is denominator or numerator") }
             if let claim = claim {
-                let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings)
+                let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings,
+                                             symmetric: symmetric)
                 if format == .json { print(claimJSON(c).serialized()) } else { print(claimText(c, source: src)) }
                 if !c.passed { throw ExitCode(1) }
                 return
             }
-            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings)
+            if let v = direction {
+                try checkDirection(src, v, settings)
+                return
+            }
+            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings,
+                                                symmetric: symmetric)
             let verdict = c.passed ? "pass" : "FAIL"
             if format == .json {
                 print(JSON.object([
                     ("wrt", .array([.string(wrt)])), ("kind", .string(c.result.kind.rawValue)),
+                    ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
                     ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
                     ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
                     ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
@@ -72,6 +85,27 @@ struct Check: ParsableCommand {
             }
             if !c.passed { throw ExitCode(1) }
         }
+    }
+
+    /// `--direction V`: d²f[V] against the finite-difference Hessian applied to V.
+    func checkDirection(_ src: String, _ v: String, _ settings: EvaluationSettings) throws {
+        let c = try DirectionalHessianCheck.run(source: src, wrt: wrt, direction: v, settings: settings, symmetric: symmetric)
+        let verdict = c.passed ? "pass" : "FAIL"
+        if format == .json {
+            print(JSON.object([
+                ("wrt", .array([.string(wrt)])), ("kind", .string("hessian")), ("direction", .string(v)),
+                ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
+                ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
+                ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
+                ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
+            ]).serialized())
+        } else {
+            print(DerivativeReport(source: src, results: [c.result]).text(.text))
+            if let m = c.matrixError { print("matrix form:   relative error \(m)") }
+            print("einstein form: relative error \(c.einsteinError)")
+            print("\(verdict) (the finite-difference Hessian applied to a random \(v), tolerance \(c.tolerance))")
+        }
+        if !c.passed { throw ExitCode(1) }
     }
 
     /// The verdict on a claim, then the correct result (and its derivation, when there is one).
@@ -117,6 +151,8 @@ struct Check: ParsableCommand {
         return JSON.object([
             ("claim", .string(c.claim)), ("wrt", .array([.string(wrt)])), ("kind", .string(r.kind.rawValue)),
             ("verdict", .string(c.verdict.rawValue)),
+            ("symmetric", r.symmetric.map { .string($0.rawValue) } ?? .null),
+            ("right_under", c.rightUnder.map { .string($0.rawValue) } ?? .null),
             ("expected_shape", shape(c.expectedShape)), ("claim_shape", c.claimShape.map(shape) ?? .null),
             ("relative_error", c.relativeError.map(JSON.number) ?? .null),
             ("errors", .array(c.errors.map(JSON.number))), ("seeds", .array(c.seeds.map { .number(Double($0)) })),

@@ -15,8 +15,14 @@ struct DerivativeOptions: ParsableArguments {
     @Option(help: "Layout of gradients: denominator (the variable's shape) or numerator (transposed).")
     var layout: LayoutOption = .denominator
 
+    @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none (entries independent).")
+    var symmetric: SymmetricConvention?
+
     @Option(help: .hidden)
     var `repeat`: Int = 1
+
+    /// Set by `hessian --direction V`.
+    var direction: String? = nil
 
     func run(_ kind: DerivativeKind) throws {
         try runCommand(json: format == .json, input: input) { src in
@@ -24,7 +30,11 @@ struct DerivativeOptions: ParsableArguments {
             var results: [DerivativeResult] = []
             let start = Date()
             for _ in 0..<max(1, self.repeat) {
-                results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value)
+                if let v = direction, kind == .hessian {
+                    results = try wrt.map { try Derivatives.hessian(of: src, wrt: $0, direction: v, symmetric: symmetric) }
+                } else {
+                    results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value, symmetric: symmetric)
+                }
             }
             if self.repeat > 1 {
                 let each = Date().timeIntervalSince(start) / Double(self.repeat)
@@ -40,6 +50,8 @@ struct DerivativeOptions: ParsableArguments {
         }
     }
 }
+
+extension SymmetricConvention: ExpressibleByArgument {}
 
 enum LayoutOption: String, ExpressibleByArgument, CaseIterable {
     case denominator, numerator
@@ -67,5 +79,11 @@ struct Hessian: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The Hessian of a scalar objective: n×n by a vector, order 4 by a matrix.")
     @OptionGroup var options: DerivativeOptions
-    func run() throws { try options.run(.hessian) }
+    @Option(help: "A direction V (a name; a new input of the variable's shape if the program does not use it): print the second directional derivative d²f[V] = H : V, in the variable's shape.")
+    var direction: String?
+    func run() throws {
+        var o = options
+        o.direction = direction
+        try o.run(.hessian)
+    }
 }

@@ -21,7 +21,7 @@ struct DerivativePrinter {
         self.kind = kind
         self.layout = layout
         self.adjoints = adjoints
-        self.raiser = Raiser(dims: program.typed.dims)
+        self.raiser = Raiser(dims: program.typed.dims, structure: StructureFacts(program: program.typed))
         let taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)

@@ -59,6 +59,10 @@ public struct DerivativeResult: Sendable {
     }
     /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
     public var einsteinDefinitions: [String]
+    /// The convention of a derivative by a matrix declared `symmetric`/`spd` (nil for other variables).
+    public var symmetric: SymmetricConvention? = nil
+    /// For a Hessian applied to a direction V (d²f[V] = H : V, in the variable's shape): V's name.
+    public var direction: String? = nil
     /// Declarations of the program's inputs, so that printed programs parse on their own.
     public var declarations: [String]
     /// The matrix form (or, without one, the Einstein form) in LaTeX, with its intermediates.

@@ -12,9 +12,13 @@ public struct Raiser {
     /// The dimensions of the program the index form came from (for `eye(n)` and `ones(n)`).
     public let dims: DimTable
 
+    /// What is known of the structure of the program's names (`S'` is written `S` for a symmetric S).
+    public var structure: StructureFacts
+
     /// A raiser for index forms over the dimensions of `dims`.
-    public init(dims: DimTable) {
+    public init(dims: DimTable, structure: StructureFacts = StructureFacts()) {
         self.dims = dims
+        self.structure = structure
     }
 
     /// The matrix form of `e`, whose free indices are the result's axes in order: order 0 → a scalar;
@@ -23,6 +27,7 @@ public struct Raiser {
     /// nil when no matrix form is certain — never a wrong one.
     public func raise(_ e: IndexExpr) -> MatrixExpr? {
         let ctx = RaisingContext(dims: dims)
+        ctx.structure = structure
         return ctx.raiseExpr(e).map { ctx.polish($0) }
     }
 }

@@ -33,6 +33,7 @@ public struct DerivativeReport: Sendable {
             } else {
                 lines += r.einsteinDefinitions + [r.einstein]
             }
+            if let v = r.vec { lines.append("# vec: \(v)") }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
@@ -48,7 +49,9 @@ public struct DerivativeReport: Sendable {
         default: what = "an order-\(shape.count) tensor \(shape.joined(separator: "×"))"
         }
         let layout = r.kind == .gradient && r.layout == .numerator ? " (numerator layout)" : ""
-        return "\(r.kind.rawValue) by \(r.wrt): \(what)\(layout)"
+        let convention = r.symmetric.map { "; \(r.wrt) symmetric, convention \($0.rawValue): \($0.formula)" } ?? ""
+        let along = r.direction.map { " along \($0) (d²f[\($0)] = H : \($0))" } ?? ""
+        return "\(r.kind.rawValue) by \(r.wrt)\(along): \(what)\(layout)\(convention)"
     }
 
     /// One JSON object for one result, `{"results": [...]}` for several.
@@ -85,6 +88,8 @@ public struct DerivativeReport: Sendable {
                 if case .fixed(let n) = d { return .number(Double(n)) } else { return .string(d.description) }
             })),
             ("layout", .string(r.layout.rawValue)),
+            ("symmetric", r.symmetric.map { .string($0.rawValue) } ?? .null),
+            ("direction", r.direction.map(JSON.string) ?? .null),
             ("name", .string(r.name)),
             ("matrix", r.matrix.map(JSON.string) ?? .null),
             ("einstein", .string(r.einstein)),

@@ -11,6 +11,9 @@ public final class Simplifier {
     /// Why the last top-level ``simplify(_:)`` stopped.
     public private(set) var stopReason = ""
 
+    /// What is known of the structure of the program's names (symmetric factors are oriented by it).
+    public var structure = StructureFacts()
+
     public init(generator: IndexGenerator) { self.gen = generator }
 
     /// The simplified expression (same free indices, same value).
@@ -69,6 +72,7 @@ public final class Simplifier {
         factors = PowerRules.merge(factors)
         factors = GroupPowers.merge(factors, free: Set(free))
         factors = OnesRules.repair(factors, free: free)
+        factors = SymmetricFactors.orient(factors, free: free, facts: structure)
         return Term(coefficient, factors)
     }
 
