@@ -125,6 +125,9 @@ final class SymmetricConventionTests: XCTestCase {
             ("S: matrix(n, n), symmetric; x: vector(n)\nS*x + S'*x", "x", .jacobian, ["2*S"]),
             ("D: matrix(n, n), diagonal; x: vector(n); y: vector(n)\nx'*D'*y", "x", .gradient, ["D*y"]),
             ("S: matrix(n, n), spd; X: matrix(n, d); C = X'*inv(S)*X; x: vector(d)\nx'*C*x", "x", .gradient, ["2*C*x"]),
+            ("x: vector(n), positive\nsum(abs(x))", "x", .gradient, ["ones(n)"]),
+            ("P: matrix(n, d), positive\nnorm1(P) + sum(relu(P))", "P", .gradient, ["2*ones(n, d)"]),
+            ("P: matrix(n, d), positive; x: vector(d), positive\nsum(relu(P*x))", "P", .gradient, ["ones(n)*x'"]),
         ]
         for (p, w, kind, expected) in cases {
             let check = try DerivativeCheck.run(source: p, wrt: w, kind: kind, settings: Self.settings(p, seed: 9, sizes: ["n": 4, "d": 3]),
