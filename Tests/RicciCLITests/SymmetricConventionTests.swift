@@ -128,6 +128,8 @@ final class SymmetricConventionTests: XCTestCase {
             ("x: vector(n), positive\nsum(abs(x))", "x", .gradient, ["ones(n)"]),
             ("P: matrix(n, d), positive\nnorm1(P) + sum(relu(P))", "P", .gradient, ["2*ones(n, d)"]),
             ("P: matrix(n, d), positive; x: vector(d), positive\nsum(relu(P*x))", "P", .gradient, ["ones(n)*x'"]),
+            ("S: matrix(n, n), spd; X: matrix(d, n); y: vector(d)\nC = X*inv(S)*X'\nsum(tanh(C)*y)", "y", .gradient,
+             ["tanh(C)*ones(d)"]),
         ]
         for (p, w, kind, expected) in cases {
             let check = try DerivativeCheck.run(source: p, wrt: w, kind: kind, settings: Self.settings(p, seed: 9, sizes: ["n": 4, "d": 3]),
