@@ -55,6 +55,8 @@ final class DirectionalHessianTests: XCTestCase {
         }
         XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "W"))
         XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "sum"))
+        XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "n"), "a dimension's name")
+        XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "V[1]"))
         XCTAssertThrowsError(try Derivatives.hessian(of: "E = X*W; normF(E)^2", wrt: "W", direction: "E"))
     }
 
