@@ -74,6 +74,9 @@ final class SymmetricConventionTests: XCTestCase {
         let p = "S: matrix(n, n), spd\nlogdet(S)"
         let forms = try SymmetricConvention.allCases.map { try Derivatives.derivative(of: p, wrt: "S", kind: .gradient, symmetric: $0).matrix }
         XCTAssertEqual(forms, ["inv(S)", "2*inv(S) - Diag(diag(inv(S)))", "inv(S)"])
+        // T(k, l)·δ[k, l] = T(k, k)·δ[k, l]: G + G' of a symmetric G merged into one term, the diagonal in the other
+        let cook = try Derivatives.derivative(of: p, wrt: "S", kind: .gradient, symmetric: .cookbook)
+        XCTAssertEqual(cook.index.terms.count, 2, cook.einstein)
         let dflt = try Derivatives.derivative(of: p, wrt: "S", kind: .gradient)
         XCTAssertEqual(dflt.symmetric, .sym, "sym is the default")
         let plain = try Derivatives.derivative(of: "A: matrix(n, n); logdet(A)", wrt: "A", kind: .gradient)
