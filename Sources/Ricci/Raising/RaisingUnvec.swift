@@ -1,25 +1,45 @@
-/// Terms with a reshaping delta `δ[I, a, b]` over the result's two axes: the rest of the term is a
-/// vector v over I, and the term is the matrix unvec(v), which has a matrix form when v is made of
+/// Terms with a reshaping delta `δ[I, a, b]`: the factors over I make a vector v, and v reshaped is
+/// the matrix unvec(v) over (a, b), which has a matrix form when v is made of
 /// `vec` and `kron`: unvec(vec(Y)) = Y, unvec(kron(P, Q)*vec(Y)) = Q*Y*P' (vec(A*X*B) =
 /// kron(B', A)*vec(X)), unvec(kron(P, Q)'*vec(Y)) = Q'*Y*P (kron(A, B)' = kron(A', B')).
 extension RaisingContext {
-    /// The matrix form of a term whose only reshaping delta maps a summed index onto the free pair.
+    /// The matrix form of a term whose only reshaping delta δ[I, a, b] has I summed: the factors over I
+    /// (`vec(Y)[I]`, or `kron(P, Q)[I, J]*vec(Y)[J]`) become one matrix over (a, b), and the rest of the
+    /// term is raised around it as usual.
     func raiseUnvec(_ factors: [Factor], coefficient: Double, free: [Index]) -> RaisedTerm? {
-        guard free.count == 2 else { return nil }
         let reshapes = factors.indices.filter { if case .reshape = factors[$0] { return true } else { return false } }
-        guard reshapes.count == 1, case .reshape(let big, let a, let b) = factors[reshapes[0]],
-              a == free[0], b == free[1], !free.contains(big) else { return nil }
+        guard reshapes.count == 1, case .reshape(let big, let a, let b) = factors[reshapes[0]], !free.contains(big), a != b else { return nil }
         var rest = factors
         rest.remove(at: reshapes[0])
         rest.removeAll { f in
             if case .ones(let ix) = f { return ix.allSatisfy { $0 == a || $0 == b } }
             return false
         }
-        guard !rest.contains(where: { f in f.indices.contains(a) || f.indices.contains(b) }),
-              let v = raiseFactors(rest, extra: [], coefficient: coefficient, free: [big]),
-              let m = unvec(v.expr, rows: a.dim, cols: b.dim) else { return nil }
-        note(m, shape(over: free))
-        return RaisedTerm(expr: m, broadcast: nil)
+        // the factors that carry I, and through a kron the index J it is contracted with
+        let onBig = rest.indices.filter { rest[$0].indices.contains(big) }
+        guard onBig.count == 1 else { return nil }
+        var v: MatrixExpr
+        var taken = [onBig[0]]
+        switch rest[onBig[0]] {
+        case .matrix(.vec, let args, let ix) where ix == [big] && args.count == 1:
+            guard let y = raiseArgument(args[0]) else { return nil }
+            v = note(.call(.matrix(.vec), y), shape(over: [big]))
+        case .matrix(.kron, let args, let ix) where ix.count == 2 && args.count == 2 && ix.contains(big):
+            let j = ix[0] == big ? ix[1] : ix[0]
+            let onJ = rest.indices.filter { $0 != onBig[0] && rest[$0].indices.contains(j) }
+            guard !free.contains(j), onJ.count == 1, case .matrix(.vec, let yargs, let jx) = rest[onJ[0]], jx == [j], yargs.count == 1,
+                  let p = raiseArgument(args[0]), let q = raiseArgument(args[1]), let y = raiseArgument(yargs[0]) else { return nil }
+            let k = note(.call(.matrix(.kron), derivative: 0, [p, q]), shape(over: ix))
+            let kv = ix[0] == big ? k : note(.transpose(k), shape(over: [ix[1], ix[0]]))
+            v = product([kv, note(.call(.matrix(.vec), y), shape(over: [j]))])
+            taken.append(onJ[0])
+        default:
+            return nil
+        }
+        guard let m = unvec(v, rows: a.dim, cols: b.dim) else { return nil }
+        note(m, shape(over: [a, b]))
+        for k in taken.sorted(by: >) { rest.remove(at: k) }
+        return raiseFactors(rest, extra: [Piece(expr: m, indices: [a, b])], coefficient: coefficient, free: free)
     }
 
     /// unvec(v) as a rows×cols matrix, for the forms of `vec` and `kron` above; nil otherwise.

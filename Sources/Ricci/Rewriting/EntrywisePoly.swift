@@ -102,6 +102,7 @@ extension MatrixSimplifier {
             } else {
                 let (b, c) = normalizedBase(p)
                 coef *= pow(c, Double(k))
+                if let e = bases[b], (e > 0) != (k > 0) { used.insert("cancellation") }
                 bases[b, default: 0] += k
             }
         }

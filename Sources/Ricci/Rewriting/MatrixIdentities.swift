@@ -47,6 +47,7 @@ public enum MatrixIdentities {
             guard case .transpose(.transpose(let x)) = e else { return nil }
             return x
         },
+        MatrixIdentity(name: "symmetric-transpose", statement: "S' = S for a symmetric S (declared, or by the structure rules)", rewrite: nil),
         MatrixIdentity(name: "kron-transpose", statement: "kron(A, B)' = kron(A', B')") { e in
             guard case .transpose(.call(.matrix(.kron), 0, let ab)) = e, ab.count == 2 else { return nil }
             return .call(.matrix(.kron), derivative: 0, ab.map { MatrixExpr.transpose($0) })
@@ -58,6 +59,7 @@ public enum MatrixIdentities {
         MatrixIdentity(name: "common-right-factor", statement: "B*A + C*A = (B + C)*A", rewrite: nil),
         MatrixIdentity(name: "diag-sum", statement: "Diag(a) + Diag(b) = Diag(a + b)", rewrite: nil),
         MatrixIdentity(name: "common-scalar-factor", statement: "c*a + c*b = c*(a + b)", rewrite: nil),
+        MatrixIdentity(name: "negated-difference", statement: "-A*(a - b) = A*(b - a)", rewrite: nil),
         MatrixIdentity(name: "common-factor", statement: "a .* b + a .* c = a .* (b + c)", rewrite: nil),
         MatrixIdentity(name: "cancellation", statement: "(a .* b) ./ b = a", rewrite: nil),
     ]

@@ -23,8 +23,6 @@ public struct SimplifierLimits: Sendable {
 ///
 /// Each pass rewrites bottom-up and keeps, at each node, the cheapest of the candidates; passes repeat
 /// until nothing changes or a limit of ``SimplifierLimits`` is hit, and ``stopReason`` says which.
-let debugSimplifier = ProcessInfo.processInfo.environment["RICCI_DEBUG_SIMPLIFIER"] != nil
-
 final class MatrixSimplifier {
     let ctx: RaisingContext
     let limits: SimplifierLimits
@@ -90,13 +88,16 @@ final class MatrixSimplifier {
                 used = saved
             }
         }
+        if case .transpose(let x) = kids, !ctx.structure.isEmpty,
+           ctx.structure.has(.symmetric, StructureNode(x, isScalar: ctx.isScalar)) {
+            consider(x, ["symmetric-transpose"])   // S' = S
+        }
         let saved = used
         used = []
         if case .sum(let xs) = kids, let f = factorSum(xs) { consider(f, used) }
         used = []
         if let t = termRules(kids) { consider(t, used) }
         used = []
-        if debugSimplifier, isEntrywise(kids) { print("poly?", kids.rendered(.text), poly(kids).map { express($0).rendered(.text) } ?? "nil", ctx.shape(e) as Any, ctx.shape(kids) as Any) }
         if isEntrywise(kids), let p = poly(kids) {
             consider(express(p), used.union(["like-terms"]))
         }

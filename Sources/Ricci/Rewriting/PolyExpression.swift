@@ -121,6 +121,7 @@ extension MatrixSimplifier {
     func negated(_ e: MatrixExpr) -> MatrixExpr {
         switch e {
         case .number(let v): return .number(-v)
+        case .negate(let x): return x
         case .product(let xs):
             if case .number(let v) = xs.first { return product([.number(-v)] + xs.dropFirst()) }
             return .negate(e)

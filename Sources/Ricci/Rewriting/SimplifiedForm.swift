@@ -37,7 +37,7 @@ extension Raiser {
     public func simplified(_ e: IndexExpr, offered: [OfferedDefinition], names: [MatrixExpr: String], taken: Set<String>,
                            limits: SimplifierLimits = SimplifierLimits()) -> SimplifiedMatrixForm? {
         let ctx = RaisingContext(dims: dims)
-        ctx.structure = structure   // declared structure: S' = S, abs(P) = P
+        ctx.structure = structure
         var inline: [String: MatrixExpr] = [:], raisedDefs: [String: MatrixExpr] = [:]
         var original: [MatrixExpr: String] = [:], duplicate: [String: MatrixExpr] = [:]
         var kept: [String] = [], order: [String] = []

@@ -178,6 +178,16 @@ extension MatrixSimplifier {
                 j += 1
             }
         }
+        // -P*(a - b) = P*(b - a): the sign goes into a difference
+        if t.coefficient < 0, let j = t.chain.indices.last(where: { k in
+            if case .sum(let ts) = t.chain[k] { return ts.count == 2 && ts.contains(where: isNegative) && ts.contains { !isNegative($0) } }
+            return false
+        }), case .sum(let ts) = t.chain[j] {
+            t.chain[j] = sumOf(ts.map(negated))
+            t.coefficient = -t.coefficient
+            used.insert("negated-difference")
+            changed = true
+        }
         t.scalars = t.scalars.filter { $0.1 != 0 }
         return changed ? expression(t) : nil
     }
