@@ -13,6 +13,8 @@ public final class Simplifier {
 
     /// What is known of the structure of the program's names (symmetric factors are oriented by it).
     public var structure = StructureFacts()
+    /// Orientations and symmetry checks already made (for ``structure``).
+    let symmetryMemo = SymmetryMemo()
 
     public init(generator: IndexGenerator) { self.gen = generator }
 
@@ -73,7 +75,7 @@ public final class Simplifier {
         factors = GroupPowers.merge(factors, free: Set(free))
         factors = OnesRules.repair(factors, free: free)
         factors = FreeDeltas.substitute(factors, free: free)
-        factors = SymmetricFactors.orient(factors, free: free, facts: structure)
+        factors = SymmetricFactors.orient(factors, free: free, facts: structure, memo: symmetryMemo)
         return Term(coefficient, factors)
     }
 
