@@ -32,6 +32,8 @@ struct DerivativePrinter {
     var wrtOrder: [String: Int] = [:]
     /// Definitions printed by earlier results, by value (one name per subexpression across results).
     var shared: [MatrixExpr: String] = [:]
+    /// The simplifier's raised intermediates, shared by the results.
+    var session: SimplifierSession?
 
     mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
         buildTable()
