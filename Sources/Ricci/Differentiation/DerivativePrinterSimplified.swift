@@ -21,6 +21,8 @@ extension DerivativePrinter {
         if session == nil { session = SimplifierSession(raiser) }
         guard let session, let s = raiser.simplified(exact, offered: offered, names: shared, taken: names,
                                                      limits: SimplifierLimits(), session: session) else { return nil }
+        lastStop = s.stopReason
+        if s.result == raised && s.definitions.isEmpty && s.kept.isEmpty { return nil }
         // the kept intermediates, with what they use that the new definitions do not define
         let defined = Set(s.definitions.map(\.name))
         var position: [String: Int] = [:]

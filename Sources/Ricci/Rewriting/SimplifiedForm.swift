@@ -71,7 +71,13 @@ extension Raiser {
         let simplifier = MatrixSimplifier(ctx: ctx, limits: limits)
         let start = duplicate.isEmpty ? raised : raised.substituting(duplicate)
         let result = simplifier.run(start)
-        if result == raised && duplicate.isEmpty { return nil }   // nothing to say beyond the raised form
+        var stop = simplifier.stopReason
+        if whole.size > limits.inlinedNodes {
+            stop += "; intermediates kept by name (substituted, the result has \(whole.size) nodes, more than the \(limits.inlinedNodes) allowed)"
+        }
+        if result == raised && duplicate.isEmpty {   // nothing to say beyond the raised form but why
+            return SimplifiedMatrixForm(result: raised, definitions: [], kept: [], identities: [], stopReason: stop)
+        }
         var needed = result.symbols
         var defs: [(name: String, value: MatrixExpr)] = []
         for n in order.reversed() where needed.contains(n) {
@@ -81,7 +87,7 @@ extension Raiser {
             }
         }
         return SimplifiedMatrixForm(result: result, definitions: defs, kept: kept.filter { needed.contains($0) },
-                                    identities: simplifier.used.sorted(), stopReason: simplifier.stopReason)
+                                    identities: simplifier.used.sorted(), stopReason: stop)
     }
 }
 
