@@ -77,13 +77,23 @@ struct Check: ParsableCommand {
                 print(DerivativeReport(source: src, results: [c.result]).text(.text))
                 if let m = c.matrixError { print("matrix form:   relative error \(m)") }
                 print("einstein form: relative error \(c.einsteinError)")
-                print("\(verdict) (central finite differences, tolerance \(c.tolerance))")
+                print("\(verdict) (central finite differences\(along(c.result.symmetric)), tolerance \(c.tolerance))")
                 if (c.base.value.data + c.reference.data).contains(where: { !$0.isFinite }) {
                     print("note: the program is not a number at the random point (a log or a square root of a negative entry?): "
                         + "declare the inputs 'positive' (or 'spd'), or give values with --set")
                 }
             }
             if !c.passed { throw ExitCode(1) }
+        }
+    }
+
+    /// The perturbations a convention's entries are derivatives along, for the verdict line.
+    func along(_ c: SymmetricConvention?) -> String {
+        switch c {
+        case .sym?: return " along symmetric perturbations (E_ij + E_ji)/2 and E_ii (--symmetric sym)"
+        case .cookbook?: return " along symmetric perturbations E_ij + E_ji and E_ii (--symmetric cookbook)"
+        case .independent?: return " along each entry alone, E_ij (--symmetric none)"
+        case nil: return ""
         }
     }
 

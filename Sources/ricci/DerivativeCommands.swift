@@ -31,7 +31,10 @@ struct DerivativeOptions: ParsableArguments {
             let start = Date()
             for _ in 0..<max(1, self.repeat) {
                 if let v = direction, kind == .hessian {
-                    results = try wrt.map { try Derivatives.hessian(of: src, wrt: $0, direction: v, symmetric: symmetric) }
+                    guard wrt.count == 1 else {
+                        throw RicciError(.usage, "--direction \(v) has the shape of one variable: give one --wrt with it")
+                    }
+                    results = [try Derivatives.hessian(of: src, wrt: wrt[0], direction: v, symmetric: symmetric)]
                 } else {
                     results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value, symmetric: symmetric)
                 }

@@ -55,6 +55,8 @@ final class DirectionalHessianTests: XCTestCase {
         }
         XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "W"))
         XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "sum"))
+        XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "n"), "a dimension's name")
+        XCTAssertThrowsError(try Derivatives.hessian(of: p, wrt: "W", direction: "V[1]"))
         XCTAssertThrowsError(try Derivatives.hessian(of: "E = X*W; normF(E)^2", wrt: "W", direction: "E"))
     }
 
@@ -80,6 +82,8 @@ final class DirectionalHessianTests: XCTestCase {
         XCTAssertEqual(h.status, 0)
         XCTAssertTrue(h.stdout.contains("H = 2*X'*X*V"), h.stdout)
         XCTAssertTrue(h.stdout.contains("along V"), h.stdout)
+        let two = try run(["hessian", "normF(X*W - Y)^2", "--wrt", "W", "--wrt", "X", "--direction", "V"])
+        XCTAssertNotEqual(two.status, 0, "one direction, one variable")
         let c = try run(["check", "normF(X*W - Y)^2", "--wrt", "W", "--direction", "V"])
         XCTAssertEqual(c.status, 0, c.stdout)
         XCTAssertTrue(c.stdout.contains("pass"), c.stdout)

@@ -74,6 +74,9 @@ final class SymmetricConventionTests: XCTestCase {
         let p = "S: matrix(n, n), spd\nlogdet(S)"
         let forms = try SymmetricConvention.allCases.map { try Derivatives.derivative(of: p, wrt: "S", kind: .gradient, symmetric: $0).matrix }
         XCTAssertEqual(forms, ["inv(S)", "2*inv(S) - Diag(diag(inv(S)))", "inv(S)"])
+        // T(k, l)·δ[k, l] = T(k, k)·δ[k, l]: G + G' of a symmetric G merged into one term, the diagonal in the other
+        let cook = try Derivatives.derivative(of: p, wrt: "S", kind: .gradient, symmetric: .cookbook)
+        XCTAssertEqual(cook.index.terms.count, 2, cook.einstein)
         let dflt = try Derivatives.derivative(of: p, wrt: "S", kind: .gradient)
         XCTAssertEqual(dflt.symmetric, .sym, "sym is the default")
         let plain = try Derivatives.derivative(of: "A: matrix(n, n); logdet(A)", wrt: "A", kind: .gradient)
@@ -125,6 +128,11 @@ final class SymmetricConventionTests: XCTestCase {
             ("S: matrix(n, n), symmetric; x: vector(n)\nS*x + S'*x", "x", .jacobian, ["2*S"]),
             ("D: matrix(n, n), diagonal; x: vector(n); y: vector(n)\nx'*D'*y", "x", .gradient, ["D*y"]),
             ("S: matrix(n, n), spd; X: matrix(n, d); C = X'*inv(S)*X; x: vector(d)\nx'*C*x", "x", .gradient, ["2*C*x"]),
+            ("x: vector(n), positive\nsum(abs(x))", "x", .gradient, ["ones(n)"]),
+            ("P: matrix(n, d), positive\nnorm1(P) + sum(relu(P))", "P", .gradient, ["2*ones(n, d)"]),
+            ("P: matrix(n, d), positive; x: vector(d), positive\nsum(relu(P*x))", "P", .gradient, ["ones(n)*x'"]),
+            ("S: matrix(n, n), spd; X: matrix(d, n); y: vector(d)\nC = X*inv(S)*X'\nsum(tanh(C)*y)", "y", .gradient,
+             ["tanh(C)*ones(d)"]),
         ]
         for (p, w, kind, expected) in cases {
             let check = try DerivativeCheck.run(source: p, wrt: w, kind: kind, settings: Self.settings(p, seed: 9, sizes: ["n": 4, "d": 3]),

@@ -7,7 +7,7 @@ struct DerivativePrinter {
     let kind: DerivativeKind
     let layout: Layout
     let adjoints: [(name: String, expr: IndexExpr)]
-    let raiser: Raiser
+    var raiser: Raiser
     var einstein: EinsteinPrinter
     var unicode: EinsteinPrinter
     var latex: EinsteinPrinter
@@ -121,6 +121,7 @@ struct DerivativePrinter {
         let uniLines = unicode.hoisted.map(\.line) + [uni]
         unicode.hoisted = []
         let raised = raiser.raise(e)
+        raiser.structure.learn(n, raiser.structure(of: e))   // H1 = exp(U) is positive, for what uses H1
         return (n, e, Intermediate(name: n, matrix: raised?.rendered(.text), einstein: lines, fromProgram: false),
                 raised.map { "\(n) = \($0.rendered(.unicode))" } ?? uniLines.joined(separator: "\n"),
                 raised.map { "\(LaTeX.symbol(n)) = \($0.rendered(.latex))" } ?? latexLine(n, e))

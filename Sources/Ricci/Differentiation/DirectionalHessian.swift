@@ -39,6 +39,9 @@ extension Derivatives {
               name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !Builtins.isReserved(name) else {
             throw RicciError(.usage, "--direction \(name): not a name the language allows for a variable")
         }
+        guard !typed.dims.symbolicNames.contains(name) else {
+            throw RicciError(.usage, "--direction \(name): '\(name)' is a dimension of the program; name the direction otherwise")
+        }
         let location = typed.symbols[wrt]?.location ?? typed.result.location
         typed.symbols[name] = Symbol(name: name, kind: .tensor(shape: shape), properties: [], declared: true,
                                      definition: nil, location: location)

@@ -12,7 +12,10 @@
 /// Jacobians by such a matrix apply the convention to the variable's index pair (the last two
 /// axes); Hessians to both of its pairs.
 public enum SymmetricConvention: String, Sendable, CaseIterable {
-    case sym, cookbook
+    /// (G + Gᵀ)/2, the gradient within symmetric matrices (the default).
+    case sym
+    /// G + Gᵀ − Diag(diag(G)), the Matrix Cookbook's derivative by each free entry.
+    case cookbook
     /// Entries independent (spelled `none` on the command line and in JSON).
     case independent = "none"
 

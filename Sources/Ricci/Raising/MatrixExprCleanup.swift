@@ -16,6 +16,7 @@ extension RaisingContext {
         if case .divide(let a, let b) = x, let s = softmax(a, over: b) { x = s }
         guard case .call(let f, let d, let args) = x, args.count == 1 else { return x }
         let a = args[0]
+        if let p = positiveCall(f, derivative: d, a) { return p }
         switch (f, d) {
         case (.entrywise(.relu), 1): return note(.call(.entrywise(.step), a), shape(x) ?? .scalar)
         case (.entrywise(.exp), _) where d > 0: return note(.call(.entrywise(.exp), a), shape(x) ?? .scalar)

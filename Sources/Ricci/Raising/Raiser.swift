@@ -21,6 +21,16 @@ public struct Raiser {
         self.structure = structure
     }
 
+    /// The structure known of `e` (order ≤ 2) through its matrix form: empty when it has none.
+    public func structure(of e: IndexExpr) -> Set<Structure> {
+        guard !structure.isEmpty, e.free.count <= 2 else { return [] }
+        let ctx = RaisingContext(dims: dims)
+        ctx.structure = structure
+        guard let m = ctx.raiseExpr(e).map({ ctx.polish($0) }) else { return [] }
+        let node = StructureNode(m, isScalar: ctx.isScalar)
+        return Set(Structure.allCases.filter { structure.has($0, node) })
+    }
+
     /// The matrix form of `e`, whose free indices are the result's axes in order: order 0 → a scalar;
     /// order 1 → a column vector over free[0]; order 2 → a matrix with rows free[0] and columns free[1];
     /// order 3/4 only for known patterns (an opaque Jacobian alone `F'(W)`, `M : F'(U)`, ...).

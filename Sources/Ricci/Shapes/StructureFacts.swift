@@ -33,6 +33,12 @@ public struct StructureFacts: Sendable, Hashable {
         }
     }
 
+    /// Records what is known of a name defined outside the program's text (a named activation, an adjoint).
+    public mutating func learn(_ name: String, _ properties: Set<Structure>) {
+        if properties.isEmpty { return }
+        known[name, default: []].formUnion(properties)
+    }
+
     /// Whether a name is known to have a property.
     public func has(_ s: Structure, name: String) -> Bool {
         guard let k = known[name] else { return false }

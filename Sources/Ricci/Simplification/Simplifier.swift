@@ -72,6 +72,7 @@ public final class Simplifier {
         factors = PowerRules.merge(factors)
         factors = GroupPowers.merge(factors, free: Set(free))
         factors = OnesRules.repair(factors, free: free)
+        factors = FreeDeltas.substitute(factors, free: free)
         factors = SymmetricFactors.orient(factors, free: free, facts: structure)
         return Term(coefficient, factors)
     }
