@@ -1,7 +1,9 @@
 """Prints the expert-forms table of issue 9: per problem, ricci's printed matrix form (with the
 right sides of the definitions it uses), its size, the expert's form and size, and the ratio.
 
-    python3 bench/expert_forms.py [path/to/ricci]     (default: .build/debug/ricci)
+    python3 bench/expert_forms.py [path/to/ricci] [--write]     (default: .build/debug/ricci)
+
+With --write, the table replaces the "## expert forms" section of bench/RESULTS.md.
 
 Size counts names, numbers, operators and function names (parentheses and commas are free), as
 Ricci's PrintedSize does; the program's own definitions are not counted on either side. The
@@ -39,7 +41,8 @@ def expert_size(expert):
 
 
 def main():
-    ricci = sys.argv[1] if len(sys.argv) > 1 else str(HERE.parent / ".build/debug/ricci")
+    args = [a for a in sys.argv[1:] if a != "--write"]
+    ricci = args[0] if args else str(HERE.parent / ".build/debug/ricci")
     total = good = 0
     lines = ["| # | kind | wrt | program | ricci | size | expert | size | ratio |", "|---|---|---|---|---|---|---|---|---|"]
     over = []
@@ -65,10 +68,31 @@ def main():
         shown = (m or "(no matrix form)") + ("".join(f"; {n} = {v}" for n, v in defs))
         lines.append(f"| {k} | {kind} | {wrt} | `{program}` | `{shown}` | {ours or '-'} | `{expert}` | {theirs} | "
                      + (f"{ratio:.2f}" if ratio else "-") + " |")
-    print("\n".join(lines))
-    print(f"\n{good} of {total} within 1.3x of the expert's size ({100.0 * good / total:.0f}%)")
-    for k, program, m, ratio in over:
-        print(f"over: #{k} {program} -> {m} ({'no matrix form' if ratio is None else f'{ratio:.2f}'})")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    out = ["## expert forms", "",
+           f"- ricci at `{commit}`, binary `{ricci}`; command: `python3 bench/expert_forms.py {ricci} --write`",
+           "- Size: names, numbers, operators and function names of the printed matrix form plus the right sides of the "
+           "generated `where` definitions it uses (the program's own definitions are not counted on either side); "
+           "parentheses and commas are free. Values are checked by `swift test --filter ExpertFormsTests` "
+           "(every printed form and every expert form against finite differences).",
+           f"- **{good} of {total} within 1.3x of the expert's size ({100.0 * good / total:.0f}%)**", ""]
+    if over:
+        out += ["Over 1.3x or without a matrix form:", ""]
+        out += [f"- #{k} `{program}`: `{m}` ({'no matrix form' if ratio is None else f'{ratio:.2f}x'})" for k, program, m, ratio in over]
+        out.append("")
+    out += lines
+    text = "\n".join(out) + "\n"
+    print(text)
+    if "--write" in sys.argv[1:]:
+        path = HERE / "RESULTS.md"
+        old = path.read_text()
+        start = old.find("\n## expert forms\n")
+        if start >= 0:
+            end = old.find("\n## ", start + 1)
+            rest = old[end:] if end >= 0 else "\n"
+            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
+        else:
+            path.write_text(old.rstrip() + "\n\n" + text)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,10 @@ struct DerivativePrinter {
     var wrtOrder: [String: Int] = [:]
     /// Definitions printed by earlier results, by value (one name per subexpression across results).
     var shared: [MatrixExpr: String] = [:]
+    /// The simplifier's raised intermediates, shared by the results.
+    var session: SimplifierSession?
+    /// Why the simplifier stopped on the last result it saw (reported even when its form is not taken).
+    var lastStop: String?
 
     mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
         buildTable()
@@ -56,6 +60,7 @@ struct DerivativePrinter {
             latex.hoisted = []
             let plain = raiser.raise(exact)
             let used = intermediates(for: exact)
+            lastStop = nil
             let chosen = plain.flatMap { simplest(exact, raised: $0, used: used, taken: taken) }
             let raised = chosen?.result ?? plain
             let matrixUsed = chosen?.intermediates ?? used.map { ($0.printed, $0.unicode, $0.latex) }
@@ -73,7 +78,7 @@ struct DerivativePrinter {
                 intermediates: used.map(\.printed),
                 matrixIntermediates: matrixUsed.map(\.0),
                 identities: chosen?.identities ?? [],
-                simplifierStop: chosen?.stopReason,
+                simplifierStop: chosen?.stopReason ?? lastStop,
                 einsteinDefinitions: hoisted,
                 declarations: declarations,
                 latex: texLines.count == 1 ? texResult

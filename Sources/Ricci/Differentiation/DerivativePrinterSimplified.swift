@@ -18,7 +18,11 @@ extension DerivativePrinter {
         guard used.allSatisfy({ $0.printed.matrix != nil }) else { return nil }
         let offered = used.map { OfferedDefinition(name: $0.name, expr: $0.expr, inlinable: !$0.printed.fromProgram) }
         let names = taken.union(table.map(\.name))
-        guard let s = raiser.simplified(exact, offered: offered, names: shared, taken: names) else { return nil }
+        if session == nil { session = SimplifierSession(raiser) }
+        guard let session, let s = raiser.simplified(exact, offered: offered, names: shared, taken: names,
+                                                     limits: SimplifierLimits(), session: session) else { return nil }
+        lastStop = s.stopReason
+        if s.result == raised && s.definitions.isEmpty && s.kept.isEmpty { return nil }
         // the kept intermediates, with what they use that the new definitions do not define
         let defined = Set(s.definitions.map(\.name))
         var position: [String: Int] = [:]

@@ -46,7 +46,8 @@ public struct DerivativeResult: Sendable {
     public var matrixIntermediates: [Intermediate]
     /// The identities the simplifier used for the matrix form, by name (``MatrixIdentities``).
     public var identities: [String]
-    /// Why the simplifier stopped ("saturated", or the limit hit), nil when its form was not taken.
+    /// Why the simplifier stopped ("saturated", or the limit hit, with what was left undone); nil when
+    /// it did not run (no matrix form).
     public var simplifierStop: String?
     /// The intermediates of the index form ``index`` (and of `Raiser.raise(index)`) that have a matrix
     /// form, as `(name, value)` pairs: the names the Einstein form uses.

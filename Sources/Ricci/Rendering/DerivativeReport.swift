@@ -25,6 +25,7 @@ public struct DerivativeReport: Sendable {
             } else {
                 for i in r.intermediates where printed.insert(i.einstein.joined(separator: "\n")).inserted { lines += i.einstein }
             }
+            if let stop = r.simplifierStop, stop != "saturated" { lines.append("# simplifier: \(stop)") }
             if format == .unicode {
                 lines.append(r.unicode.split(separator: "\n").last.map(String.init) ?? r.unicode)
             } else if matrixReady, let m = r.matrix {

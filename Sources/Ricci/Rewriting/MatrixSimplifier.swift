@@ -9,7 +9,7 @@ public struct SimplifierLimits: Sendable {
     /// Terms of one entrywise polynomial (past it, that subexpression is left as it is).
     public var terms = 48
     /// Nodes of an expression after intermediates are substituted into it.
-    public var inlinedNodes = 600
+    public var inlinedNodes = 160
     /// Wall-clock budget in seconds.
     public var seconds = 2.0
 

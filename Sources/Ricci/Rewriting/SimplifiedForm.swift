@@ -36,22 +36,23 @@ extension Raiser {
     /// nil when the result or an intermediate it uses has no matrix form.
     public func simplified(_ e: IndexExpr, offered: [OfferedDefinition], names: [MatrixExpr: String], taken: Set<String>,
                            limits: SimplifierLimits = SimplifierLimits()) -> SimplifiedMatrixForm? {
-        let ctx = RaisingContext(dims: dims)
-        ctx.structure = structure
+        simplified(e, offered: offered, names: names, taken: taken, limits: limits, session: SimplifierSession(self))
+    }
+
+    /// The same, reusing the raised intermediates of `session` (several results of one program).
+    func simplified(_ e: IndexExpr, offered: [OfferedDefinition], names: [MatrixExpr: String], taken: Set<String>,
+                    limits: SimplifierLimits, session: SimplifierSession) -> SimplifiedMatrixForm? {
+        let ctx = session.ctx
         var inline: [String: MatrixExpr] = [:], raisedDefs: [String: MatrixExpr] = [:]
         var original: [MatrixExpr: String] = [:], duplicate: [String: MatrixExpr] = [:]
         var kept: [String] = [], order: [String] = []
         for d in offered {
-            let raised = ctx.raiseExpr(d.expr).map { ctx.polish($0) }
-            ctx.note(.symbol(d.name), ctx.shape(over: d.expr.free))
             order.append(d.name)
-            guard d.inlinable, let r0 = raised else { kept.append(d.name); continue }
-            let r = r0.substituting(inline)
-            guard r.size <= limits.inlinedNodes else { kept.append(d.name); continue }
-            if let s = ctx.shape(.symbol(d.name)) { ctx.note(r, s) }
+            ctx.note(.symbol(d.name), ctx.shape(over: d.expr.free))
+            guard d.inlinable, let (r0, r) = session.definition(d, limits: limits) else { kept.append(d.name); continue }
             inline[d.name] = r
             if let first = original[r] { duplicate[d.name] = .symbol(first) } else { original[r] = d.name }
-            raisedDefs[d.name] = r0.substituting(duplicate)
+            raisedDefs[d.name] = duplicate.isEmpty ? r0 : r0.substituting(duplicate)
         }
         guard let raised = ctx.raiseExpr(e).map({ ctx.polish($0) }) else { return nil }
         // A: every intermediate substituted, simplified, repeated parts named again
@@ -66,20 +67,58 @@ extension Raiser {
                                             identities: simplifier.used.sorted(), stopReason: simplifier.stopReason)
             }
         }
-        // B: the intermediates kept by name (identical ones merged), each simplified on its own
+        // B: the intermediates kept by name (identical ones merged), the result simplified
         let simplifier = MatrixSimplifier(ctx: ctx, limits: limits)
-        let result = simplifier.run(raised.substituting(duplicate))
+        let start = duplicate.isEmpty ? raised : raised.substituting(duplicate)
+        let result = simplifier.run(start)
+        var stop = simplifier.stopReason
+        if whole.size > limits.inlinedNodes {
+            stop += "; intermediates kept by name (substituted, the result has \(whole.size) nodes, more than the \(limits.inlinedNodes) allowed)"
+        }
+        if result == raised && duplicate.isEmpty {   // nothing to say beyond the raised form but why
+            return SimplifiedMatrixForm(result: raised, definitions: [], kept: [], identities: [], stopReason: stop)
+        }
         var needed = result.symbols
         var defs: [(name: String, value: MatrixExpr)] = []
         for n in order.reversed() where needed.contains(n) {
             if let v = raisedDefs[n] {
-                let s = simplifier.run(v)
-                defs.insert((n, s), at: 0)
-                needed.formUnion(s.symbols)
+                defs.insert((n, v), at: 0)
+                needed.formUnion(v.symbols)
             }
         }
         return SimplifiedMatrixForm(result: result, definitions: defs, kept: kept.filter { needed.contains($0) },
-                                    identities: simplifier.used.sorted(), stopReason: simplifier.stopReason)
+                                    identities: simplifier.used.sorted(), stopReason: stop)
+    }
+}
+
+/// The raising context and the raised intermediates shared by the results of one program, so that
+/// each intermediate is raised and substituted once.
+final class SimplifierSession {
+    let ctx: RaisingContext
+    /// Per name: the raised definition and its value with earlier intermediates substituted (nil when
+    /// it has no matrix form or is too large to substitute).
+    private var cache: [String: (MatrixExpr, MatrixExpr)?] = [:]
+
+    init(_ raiser: Raiser) {
+        ctx = RaisingContext(dims: raiser.dims)
+        ctx.structure = raiser.structure
+    }
+
+    func definition(_ d: OfferedDefinition, limits: SimplifierLimits) -> (MatrixExpr, MatrixExpr)? {
+        if let c = cache[d.name] { return c }
+        ctx.note(.symbol(d.name), ctx.shape(over: d.expr.free))
+        var out: (MatrixExpr, MatrixExpr)?
+        if let r0 = ctx.raiseExpr(d.expr).map({ ctx.polish($0) }) {
+            var values: [String: MatrixExpr] = [:]
+            for n in r0.symbols { if let c = cache[n], let v = c?.1 { values[n] = v } }
+            let r = r0.substituting(values)
+            if r.size <= limits.inlinedNodes {
+                if let s = ctx.shape(.symbol(d.name)) { ctx.note(r, s) }
+                out = (r0, r)
+            }
+        }
+        cache[d.name] = .some(out)
+        return out
     }
 }
 
