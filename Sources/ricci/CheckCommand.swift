@@ -24,6 +24,12 @@ struct Check: ParsableCommand {
     @Option(help: "Layout of a gradient: denominator (the variable's shape) or numerator (transposed).")
     var layout: String = "denominator"
 
+    @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none.")
+    var symmetric: SymmetricConvention?
+
+    @Option(help: "Check the Hessian applied to a direction V (d²f[V] = H : V) instead.")
+    var direction: String?
+
     @Option(help: "Sizes of symbolic dimensions, e.g. n=3,d=4 (default: distinct sizes 3, 4, 5, ...).")
     var dims: String?
 
@@ -46,16 +52,23 @@ struct Check: ParsableCommand {
             }
             guard let layout = Layout(rawValue: layout) else { throw RicciError(.usage, "--layout is denominator or numerator") }
             if let claim = claim {
-                let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings)
+                let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings,
+                                             symmetric: symmetric)
                 if format == .json { print(claimJSON(c).serialized()) } else { print(claimText(c, source: src)) }
                 if !c.passed { throw ExitCode(1) }
                 return
             }
-            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings)
+            if let v = direction {
+                try checkDirection(src, v, settings)
+                return
+            }
+            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings,
+                                                symmetric: symmetric)
             let verdict = c.passed ? "pass" : "FAIL"
             if format == .json {
                 print(JSON.object([
                     ("wrt", .array([.string(wrt)])), ("kind", .string(c.result.kind.rawValue)),
+                    ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
                     ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
                     ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
                     ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
@@ -64,7 +77,7 @@ struct Check: ParsableCommand {
                 print(DerivativeReport(source: src, results: [c.result]).text(.text))
                 if let m = c.matrixError { print("matrix form:   relative error \(m)") }
                 print("einstein form: relative error \(c.einsteinError)")
-                print("\(verdict) (central finite differences, tolerance \(c.tolerance))")
+                print("\(verdict) (central finite differences\(along(c.result.symmetric)), tolerance \(c.tolerance))")
                 if (c.base.value.data + c.reference.data).contains(where: { !$0.isFinite }) {
                     print("note: the program is not a number at the random point (a log or a square root of a negative entry?): "
                         + "declare the inputs 'positive' (or 'spd'), or give values with --set")
@@ -72,6 +85,37 @@ struct Check: ParsableCommand {
             }
             if !c.passed { throw ExitCode(1) }
         }
+    }
+
+    /// The perturbations a convention's entries are derivatives along, for the verdict line.
+    func along(_ c: SymmetricConvention?) -> String {
+        switch c {
+        case .sym?: return " along symmetric perturbations (E_ij + E_ji)/2 and E_ii (--symmetric sym)"
+        case .cookbook?: return " along symmetric perturbations E_ij + E_ji and E_ii (--symmetric cookbook)"
+        case .independent?: return " along each entry alone, E_ij (--symmetric none)"
+        case nil: return ""
+        }
+    }
+
+    /// `--direction V`: d²f[V] against the finite-difference Hessian applied to V.
+    func checkDirection(_ src: String, _ v: String, _ settings: EvaluationSettings) throws {
+        let c = try DirectionalHessianCheck.run(source: src, wrt: wrt, direction: v, settings: settings, symmetric: symmetric)
+        let verdict = c.passed ? "pass" : "FAIL"
+        if format == .json {
+            print(JSON.object([
+                ("wrt", .array([.string(wrt)])), ("kind", .string("hessian")), ("direction", .string(v)),
+                ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
+                ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
+                ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
+                ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
+            ]).serialized())
+        } else {
+            print(DerivativeReport(source: src, results: [c.result]).text(.text))
+            if let m = c.matrixError { print("matrix form:   relative error \(m)") }
+            print("einstein form: relative error \(c.einsteinError)")
+            print("\(verdict) (the finite-difference Hessian applied to a random \(v), tolerance \(c.tolerance))")
+        }
+        if !c.passed { throw ExitCode(1) }
     }
 
     /// The verdict on a claim, then the correct result (and its derivation, when there is one).
@@ -117,6 +161,8 @@ struct Check: ParsableCommand {
         return JSON.object([
             ("claim", .string(c.claim)), ("wrt", .array([.string(wrt)])), ("kind", .string(r.kind.rawValue)),
             ("verdict", .string(c.verdict.rawValue)),
+            ("symmetric", r.symmetric.map { .string($0.rawValue) } ?? .null),
+            ("right_under", c.rightUnder.map { .string($0.rawValue) } ?? .null),
             ("expected_shape", shape(c.expectedShape)), ("claim_shape", c.claimShape.map(shape) ?? .null),
             ("relative_error", c.relativeError.map(JSON.number) ?? .null),
             ("errors", .array(c.errors.map(JSON.number))), ("seeds", .array(c.seeds.map { .number(Double($0)) })),

@@ -15,13 +15,20 @@ struct DerivativeOptions: ParsableArguments {
     @Option(help: "Layout of gradients: denominator (the variable's shape) or numerator (transposed).")
     var layout: LayoutOption = .denominator
 
+    @Option(help: "Convention for a matrix declared symmetric or spd: sym ((G + G')/2, the default), cookbook (G + G' - Diag(diag(G))) or none (entries independent).")
+    var symmetric: SymmetricConvention?
+
     @OptionGroup var evaluation: PlanEvalOptions
+
+    /// Set by `hessian --direction V`.
+    var direction: String? = nil
 
     func run(_ kind: DerivativeKind) throws {
         try runCommand(json: format == .json, input: input) { src in
             guard !wrt.isEmpty else { throw RicciError(.usage, "name the variable to differentiate by with --wrt NAME") }
             if evaluation.eval {
-                try evaluation.run(source: src, wrt: wrt, kind: kind, layout: layout.value, json: format == .json)
+                if direction != nil { throw RicciError(.usage, "--direction prints d²f[V]; it does not combine with --eval") }
+                try evaluation.run(source: src, wrt: wrt, kind: kind, layout: layout.value, symmetric: symmetric, json: format == .json)
                 return
             }
             try evaluation.refuseWithoutEval()
@@ -29,7 +36,14 @@ struct DerivativeOptions: ParsableArguments {
             let start = Date()
             let repeats = evaluation.repeat ?? 1
             for _ in 0..<max(1, repeats) {
-                results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value)
+                if let v = direction, kind == .hessian {
+                    guard wrt.count == 1 else {
+                        throw RicciError(.usage, "--direction \(v) has the shape of one variable: give one --wrt with it")
+                    }
+                    results = [try Derivatives.hessian(of: src, wrt: wrt[0], direction: v, symmetric: symmetric)]
+                } else {
+                    results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value, symmetric: symmetric)
+                }
             }
             if repeats > 1 {
                 let each = Date().timeIntervalSince(start) / Double(repeats)
@@ -45,6 +59,8 @@ struct DerivativeOptions: ParsableArguments {
         }
     }
 }
+
+extension SymmetricConvention: ExpressibleByArgument {}
 
 enum LayoutOption: String, ExpressibleByArgument, CaseIterable {
     case denominator, numerator
@@ -72,5 +88,11 @@ struct Hessian: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The Hessian of a scalar objective: n×n by a vector, order 4 by a matrix.")
     @OptionGroup var options: DerivativeOptions
-    func run() throws { try options.run(.hessian) }
+    @Option(help: "A direction V (a name; a new input of the variable's shape if the program does not use it): print the second directional derivative d²f[V] = H : V, in the variable's shape.")
+    var direction: String?
+    func run() throws {
+        var o = options
+        o.direction = direction
+        try o.run(.hessian)
+    }
 }

@@ -34,13 +34,14 @@ struct PlanEvalOptions: ParsableArguments {
         }
     }
 
-    func run(source: String, wrt: [String], kind: DerivativeKind, layout: Layout, json: Bool) throws {
+    func run(source: String, wrt: [String], kind: DerivativeKind, layout: Layout, symmetric: SymmetricConvention? = nil,
+             json: Bool) throws {
         guard kind != .jacobian else { throw RicciError(.usage, "--eval evaluates gradients and Hessians (ricci grad|hessian)") }
         var settings = try EvalSettingsParser.settings(dims: dims, sets: sets)
         settings.seed = random
         var requests: [PlanRequest] = [.value]
         for w in wrt { requests.append(kind == .hessian ? .hessian(w) : .gradient(w)) }
-        let results = try Derivatives.derivatives(of: source, wrt: wrt, kind: kind, layout: layout)
+        let results = try Derivatives.derivatives(of: source, wrt: wrt, kind: kind, layout: layout, symmetric: symmetric)
         try PlanEvalOutput(repeats: self.repeat, save: save, showPlan: plan, json: json)
             .run(source: source, requests: requests, results: results, settings: settings)
     }

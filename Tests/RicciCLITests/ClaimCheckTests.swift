@@ -289,7 +289,7 @@ final class ClaimCheckTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("verdict: correct"), r.stdout)
         XCTAssertTrue(r.stdout.contains("the correct result:"), r.stdout)
         XCTAssertTrue(r.stdout.contains("G = 2*X'*(X*W - Y)"), "the engine's matrix form beside the verdict:\n\(r.stdout)")
-        XCTAssertTrue(r.stdout.contains("# G[k, l] = "), "and its Einstein form:\n\(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("# G[i, l] = "), "and its Einstein form:\n\(r.stdout)")
     }
 
     func testCLIWrongClaimJSON() throws {
@@ -302,7 +302,7 @@ final class ClaimCheckTests: XCTestCase {
         XCTAssertEqual(o["claim_shape"] as? [String], ["d", "k"])
         XCTAssertEqual(o["relative_error"] as? Double ?? 0, 0.5, accuracy: 1e-6)
         XCTAssertEqual(o["matrix"] as? String, "2*X'*(X*W - Y)")
-        XCTAssertTrue((o["einstein"] as? String ?? "").hasPrefix("G[k, l] = "))
+        XCTAssertTrue((o["einstein"] as? String ?? "").hasPrefix("G[i, l] = "))
         XCTAssertTrue((o["message"] as? String ?? "").contains("factor 2 is missing"))
         for key in ["verdict", "expected_shape", "claim_shape", "relative_error", "diagnosis", "matrix", "einstein", "message"] {
             XCTAssertNotNil(o[key], key)

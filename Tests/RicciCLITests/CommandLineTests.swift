@@ -73,7 +73,7 @@ final class CommandLineTests: XCTestCase {
     func testLowerGoldenText() throws {
         let goldens: [(String, String)] = [
             ("X: matrix(n, d); W: matrix(d, k); X*W",
-             "X: matrix(n, d)\nW: matrix(d, k)\nresult[i, j] = X[i, k]*W[k, j]\n"),
+             "X: matrix(n, d)\nW: matrix(d, k)\nresult[i, j] = X[i, l]*W[l, j]\n"),
             ("x: vector(n); A: matrix(n, n)\nx'*A*x",
              "x: vector(n)\nA: matrix(n, n)\nresult = x[k]*A[k, i]*x[i]\n"),
             ("A: matrix(3, 4); B: matrix(4, 5)\nY[i, k] = A[i, j]*B[j, k]",
@@ -125,7 +125,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue((j["einstein"] as? String)?.contains("E[") ?? false, "\(j["einstein"] ?? "nil")")
         let wh = j["where"] as? [[String]]
         XCTAssertEqual(wh?.first?.first, "E[i, j]")
-        XCTAssertEqual(wh?.first?.last, "h(X[i, k]*W[k, j])")
+        XCTAssertEqual(wh?.first?.last, "h(X[i, l]*W[l, j])")
         XCTAssertTrue((j["latex"] as? String)?.contains("\\sum") ?? false)
         XCTAssertTrue((j["unicode"] as? String)?.contains("·") ?? false)
         let types = j["types"] as? [String: String]

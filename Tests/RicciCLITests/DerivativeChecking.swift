@@ -69,6 +69,11 @@ enum DerivativeChecker {
 
     /// The numeric derivative in the case's layout (a Hessian by second differences of the objective).
     static func numeric(_ c: DerivativeCase, _ s: EvaluationSettings, method: FiniteDifferences.Method? = nil) throws -> FiniteDifferences.Result {
+        if let typed = try? TypeChecker.check(source: c.program), SymmetricConvention.applies(to: c.wrt, in: typed) {
+            // by a symmetric matrix: the default convention (sym), along symmetric perturbations
+            return try SymmetricReference.result(source: c.program, wrt: c.wrt, kind: c.kind, layout: c.layout, convention: .sym,
+                                                 settings: s, method: method)
+        }
         switch c.kind {
         case .hessian:
             var o = FiniteDifferences.Options.secondOrder

@@ -17,7 +17,7 @@ final class RaisingDerivativeTests: XCTestCase {
             let r = try Derivatives.derivative(of: low, wrt: wrt, kind: kind, layout: layout)
             guard let m = Raiser(dims: low.typed.dims).raise(r.index) else { return nil }
             guard let reference = r.program(.einstein) else { return nil }
-            let head = (r.declarations + r.definitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n")
+            let head = (r.declarations + r.indexDefinitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n")
             let typed = try TypeChecker.check(source: program)
             let names = Set(typed.dims.symbolicNames)
             let dims = RaisingOracle.sizes.filter { names.contains($0.key) }
@@ -93,7 +93,7 @@ final class RaisingDerivativeTests: XCTestCase {
             ("A: matrix(d, n); X: matrix(n, k); B: matrix(k, d); tr(A*X*B)", "X", "A'*B'"),
             ("X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2", "W", "2*X'*(X*W - Y)"),
             ("X: matrix(n, n); tr(X^2)", "X", "2*X'"),
-            ("A: matrix(n, n), spd; logdet(A)", "A", "inv(A)'"),
+            ("A: matrix(n, n), spd; logdet(A)", "A", "inv(A)"),   // inv(A)' = inv(A): A is symmetric
             ("x: vector(n); y: vector(n); w: vector(n); w'*(x .* y)", "x", "w .* y"),
             ("D: matrix(n, n); tr(sigmoid(D))", "D", "Diag(sigmoid(diag(D)) .* (1 - sigmoid(diag(D))))"),
             ("C: matrix(n, n); h: elementwise; tr(h'(C))", "C", "Diag(h''(diag(C)))"),

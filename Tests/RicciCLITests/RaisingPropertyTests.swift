@@ -86,7 +86,7 @@ final class RaisingPropertyTests: XCTestCase {
             guard let low = try? Lowerer.lower(source: source),
                   let r = try? Derivatives.derivative(of: low, wrt: wrt, kind: .gradient),
                   let reference = r.program(.einstein) else { continue }
-            let head = (r.declarations + r.definitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n") + "\n\(r.name) = "
+            let head = (r.declarations + r.indexDefinitions.map { "\($0.name) = \($0.value)" }).joined(separator: "\n") + "\n\(r.name) = "
             compare(r.index, dims: low.typed.dims, head: head, reference: reference, inputsOf: source, wrt: wrt,
                     seed: UInt64(k) &+ seed, &tally, label: "gradient of `\(objective)` by \(wrt)")
         }

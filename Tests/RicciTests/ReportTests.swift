@@ -20,7 +20,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(field(j, "order"), .number(0))
         XCTAssertEqual(field(j, "shape"), .array([]))
         guard case .array(let wh) = try XCTUnwrap(field(j, "where")) else { return XCTFail("where is not a list") }
-        XCTAssertEqual(wh.first, .array([.string("E[i, j]"), .string("h(X[i, k]*W[k, j])")]))
+        XCTAssertEqual(wh.first, .array([.string("E[i, j]"), .string("h(X[i, l]*W[l, j])")]))
         guard case .object(let ty) = try XCTUnwrap(field(j, "types")) else { return XCTFail("types is not an object") }
         XCTAssertEqual(ty.map(\.0), ["X", "W", "h", "E"])
         XCTAssertEqual(ty.first?.1, .string("matrix(n, d)"))

@@ -2,11 +2,17 @@
 public enum Derivations {
     /// The step-by-step derivation of the gradient of `source`'s objective by `wrt`.
     public static func derive(source: String, wrt: String) throws -> Derivation {
-        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+        // the differential method reads off the gradient with entries independent (--symmetric none)
+        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient, symmetric: .independent)
         let lowered = try Lowerer.lower(TypeChecker.check(source: source))
         var d = Deriver(lowered, wrt: wrt, result: result)
         try d.run()
-        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: result,
+        var final = result
+        if result.symmetric != nil {   // a symmetric variable: the default convention, as `ricci grad` gives it
+            final = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+            d.symmetrize(to: final)
+        }
+        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: final,
                           definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
     }
 }
@@ -98,8 +104,8 @@ struct Deriver {
                      "d\\varphi = G : dW \\text{ for every } dW \\Rightarrow \\partial\\varphi/\\partial W = G"),
                 lhs: StepSide(kind: .gradient, text: ""), rhs: StepSide(kind: .expression, text: g.rendered(.text)),
                 lhsText: gradient, lhsLatex: gradientLatex, rhsShown: g)
-            if let m = result.matrix, m != g.rendered(.text), result.intermediates.allSatisfy({ $0.fromProgram }) {
-                add(Rule("simplified: the engine's form", "\\text{simplified}"),
+            if let m = result.matrix, m != g.rendered(.text), result.matrixIntermediates.allSatisfy({ $0.fromProgram }) {
+                add(simplifiedRule(),
                     lhs: StepSide(kind: .expression, text: g.rendered(.text)), rhs: StepSide(kind: .expression, text: m),
                     lhsText: gradient, lhsLatex: gradientLatex, rhsText: Deriver.rightSide(of: result.unicode, separator: " = "),
                     rhsLatex: Deriver.rightSide(of: result.latex.replacingOccurrences(of: "\\end{aligned}", with: ""), separator: "= "))

@@ -34,8 +34,12 @@ extension Deriver {
         var n = "Gw", k = 1
         while taken.contains(n) { k += 1; n = "Gw\(k)" }
         taken.insert(n)
-        for i in result.intermediates where !context.contains(where: { $0.hasPrefix(i.name + " =") }) {
-            if let m = i.matrix, result.matrix != nil { context.append("\(i.name) = \(m)") } else { context += i.einstein }
+        if result.matrix != nil {
+            for i in result.matrixIntermediates where !context.contains(where: { $0.hasPrefix(i.name + " =") }) {
+                if let m = i.matrix { context.append("\(i.name) = \(m)") }
+            }
+        } else {
+            for i in result.intermediates where !context.contains(where: { $0.hasPrefix(i.name + " =") }) { context += i.einstein }
         }
         if let m = result.matrix {
             context.append("\(n) = \(m)")
@@ -45,6 +49,14 @@ extension Deriver {
             context.append(n + line.drop(while: { $0 != "[" && $0 != " " }))
         }
         return n
+    }
+
+    /// The rule of the last step: the engine's form, citing the identities its simplifier used.
+    func simplifiedRule() -> Rule {
+        let cited = result.identities.compactMap { n in MatrixIdentities.statement(of: n).map { "\(n): \($0)" } }
+        guard !cited.isEmpty else { return Rule("simplified: the engine's form", "\\text{simplified}") }
+        return Rule("simplified: the engine's form, by " + cited.joined(separator: "; "),
+                    "\\text{simplified by " + LaTeX.escapeText(result.identities.joined(separator: ", ")) + "}")
     }
 
     /// The chain rule with the explicit Γ: Γ = ∂D/∂W for the objective's one direct dependency D, and

@@ -7,7 +7,7 @@ struct DerivativePrinter {
     let kind: DerivativeKind
     let layout: Layout
     let adjoints: [(name: String, expr: IndexExpr)]
-    let raiser: Raiser
+    var raiser: Raiser
     var einstein: EinsteinPrinter
     var unicode: EinsteinPrinter
     var latex: EinsteinPrinter
@@ -21,7 +21,7 @@ struct DerivativePrinter {
         self.kind = kind
         self.layout = layout
         self.adjoints = adjoints
-        self.raiser = Raiser(dims: program.typed.dims)
+        self.raiser = Raiser(dims: program.typed.dims, structure: StructureFacts(program: program.typed))
         let taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
@@ -30,6 +30,12 @@ struct DerivativePrinter {
 
     /// The order of each variable (for the vec layout's row and column axes).
     var wrtOrder: [String: Int] = [:]
+    /// Definitions printed by earlier results, by value (one name per subexpression across results).
+    var shared: [MatrixExpr: String] = [:]
+    /// The simplifier's raised intermediates, shared by the results.
+    var session: SimplifierSession?
+    /// Why the simplifier stopped on the last result it saw (reported even when its form is not taken).
+    var lastStop: String?
 
     mutating func results(_ exprs: [IndexExpr], wrt: [String]) -> [DerivativeResult] {
         buildTable()
@@ -52,11 +58,16 @@ struct DerivativePrinter {
             unicode.hoisted = []
             let texLine = latex.statement(name, e)
             latex.hoisted = []
-            let raised = raiser.raise(exact)
+            let plain = raiser.raise(exact)
             let used = intermediates(for: exact)
+            lastStop = nil
+            let chosen = plain.flatMap { simplest(exact, raised: $0, used: used, taken: taken) }
+            let raised = chosen?.result ?? plain
+            let matrixUsed = chosen?.intermediates ?? used.map { ($0.printed, $0.unicode, $0.latex) }
             let texResult = raised.map { "\(LaTeX.symbol(name)) = \($0.rendered(.latex))" } ?? texLine
             let uniResult = raised.map { "\(name) = \($0.rendered(.unicode))" } ?? (uniHoisted + [uniLine]).joined(separator: "\n")
-            let texLines = used.map(\.latex) + [texResult]
+            let texLines = (raised == nil ? used.map(\.latex) : matrixUsed.map(\.2)) + [texResult]
+            let uniLines = (raised == nil ? used.map(\.unicode) : matrixUsed.map(\.1)) + [uniResult]
             return DerivativeResult(
                 wrt: w, kind: kind, layout: layout,
                 shape: e.free.map { typed.dims.resolve($0.dim) },
@@ -65,11 +76,14 @@ struct DerivativePrinter {
                 einstein: text,
                 vec: VecForm(raiser: raiser).vec(exact, rows: exact.free.count - wrtOrder[w, default: 0]),
                 intermediates: used.map(\.printed),
+                matrixIntermediates: matrixUsed.map(\.0),
+                identities: chosen?.identities ?? [],
+                simplifierStop: chosen?.stopReason ?? lastStop,
                 einsteinDefinitions: hoisted,
                 declarations: declarations,
                 latex: texLines.count == 1 ? texResult
                     : "\\begin{aligned}\n" + texLines.map { $0.replacingFirst(" = ", with: " &= ") }.joined(separator: " \\\\\n") + "\n\\end{aligned}",
-                unicode: (used.map(\.unicode) + [uniResult]).joined(separator: "\n"))
+                unicode: uniLines.joined(separator: "\n"))
         }
     }
 
@@ -107,6 +121,7 @@ struct DerivativePrinter {
         let uniLines = unicode.hoisted.map(\.line) + [uni]
         unicode.hoisted = []
         let raised = raiser.raise(e)
+        raiser.structure.learn(n, raiser.structure(of: e))   // H1 = exp(U) is positive, for what uses H1
         return (n, e, Intermediate(name: n, matrix: raised?.rendered(.text), einstein: lines, fromProgram: false),
                 raised.map { "\(n) = \($0.rendered(.unicode))" } ?? uniLines.joined(separator: "\n"),
                 raised.map { "\(LaTeX.symbol(n)) = \($0.rendered(.latex))" } ?? latexLine(n, e))

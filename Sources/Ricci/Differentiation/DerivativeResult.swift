@@ -41,12 +41,29 @@ public struct DerivativeResult: Sendable {
     /// (as written), names given to nested activations (H1 = tanh(W1*X)), and shared adjoints
     /// (dH2 = ∂f/∂H2).
     public var intermediates: [Intermediate]
-    /// The intermediates that have a matrix form, as `(name, value)` pairs (JSON's `where`).
-    public var definitions: [(name: String, value: String)] {
+    /// The intermediates the matrix form uses, in evaluation order: one name per subexpression,
+    /// possibly other names than the Einstein form's (``intermediates``).
+    public var matrixIntermediates: [Intermediate]
+    /// The identities the simplifier used for the matrix form, by name (``MatrixIdentities``).
+    public var identities: [String]
+    /// Why the simplifier stopped ("saturated", or the limit hit, with what was left undone); nil when
+    /// it did not run (no matrix form).
+    public var simplifierStop: String?
+    /// The intermediates of the index form ``index`` (and of `Raiser.raise(index)`) that have a matrix
+    /// form, as `(name, value)` pairs: the names the Einstein form uses.
+    public var indexDefinitions: [(name: String, value: String)] {
         intermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
+    }
+    /// The intermediates of the matrix form, as `(name, value)` pairs (JSON's `where`).
+    public var definitions: [(name: String, value: String)] {
+        matrixIntermediates.compactMap { i in i.matrix.map { (i.name, $0) } }
     }
     /// Lines that define the Einstein form's hoisted sub-sums (`T1[i, j] = ...`), in order.
     public var einsteinDefinitions: [String]
+    /// The convention of a derivative by a matrix declared `symmetric`/`spd` (nil for other variables).
+    public var symmetric: SymmetricConvention? = nil
+    /// For a Hessian applied to a direction V (d²f[V] = H : V, in the variable's shape): V's name.
+    public var direction: String? = nil
     /// Declarations of the program's inputs, so that printed programs parse on their own.
     public var declarations: [String]
     /// The matrix form (or, without one, the Einstein form) in LaTeX, with its intermediates.
@@ -61,7 +78,7 @@ public struct DerivativeResult: Sendable {
         switch form {
         case .matrix:
             guard let m = matrix else { return nil }
-            for i in intermediates {
+            for i in matrixIntermediates {
                 guard let value = i.matrix else { return nil }
                 lines.append("\(i.name) = \(value)")
             }

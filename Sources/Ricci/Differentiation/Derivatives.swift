@@ -14,30 +14,36 @@ public enum Derivatives {
     ///   - kind: gradient, Jacobian or Hessian; a gradient or Hessian of a non-scalar is refused
     ///     (use a Jacobian).
     ///   - layout: denominator (default) or numerator, for gradients.
+    ///   - symmetric: the convention for a variable declared `symmetric`/`spd` (nil: ``SymmetricConvention/sym``).
     public static func derivative(of source: String, wrt: String, kind: DerivativeKind,
-                                  layout: Layout = .denominator) throws -> DerivativeResult {
-        try derivatives(of: source, wrt: [wrt], kind: kind, layout: layout)[0]
+                                  layout: Layout = .denominator, symmetric: SymmetricConvention? = nil) throws -> DerivativeResult {
+        try derivatives(of: source, wrt: [wrt], kind: kind, layout: layout, symmetric: symmetric)[0]
     }
 
     /// The derivative of a lowered program's objective by one variable.
     public static func derivative(of program: LoweredProgram, wrt: String, kind: DerivativeKind,
-                                  layout: Layout = .denominator) throws -> DerivativeResult {
-        try derivatives(of: program, wrt: [wrt], kind: kind, layout: layout)[0]
+                                  layout: Layout = .denominator, symmetric: SymmetricConvention? = nil) throws -> DerivativeResult {
+        try derivatives(of: program, wrt: [wrt], kind: kind, layout: layout, symmetric: symmetric)[0]
     }
 
     /// One derivative per variable, in the order given.
     public static func derivatives(of source: String, wrt: [String], kind: DerivativeKind,
-                                   layout: Layout = .denominator) throws -> [DerivativeResult] {
-        try derivatives(of: Lowerer.lower(TypeChecker.check(source: source)), wrt: wrt, kind: kind, layout: layout)
+                                   layout: Layout = .denominator, symmetric: SymmetricConvention? = nil) throws -> [DerivativeResult] {
+        try derivatives(of: Lowerer.lower(TypeChecker.check(source: source)), wrt: wrt, kind: kind, layout: layout,
+                        symmetric: symmetric)
     }
 
     /// The derivatives of a lowered program's objective by each variable of `wrt`.
     ///
     /// Gradients are taken in reverse mode over the program's definitions (shared adjoints keep the
     /// results of deep compositions linear in size); Jacobians and Hessians in forward mode, with
-    /// the explicit tensor Γ = ∂F/∂W.
+    /// the explicit tensor Γ = ∂F/∂W. A derivative by a matrix declared `symmetric`/`spd` follows
+    /// `symmetric` (nil: ``SymmetricConvention/sym``); declared structure (``StructureFacts``) is
+    /// used once the derivatives are taken.
+    /// With a `direction` (a Hessian only), the Hessian is applied to it (``hessian(of:wrt:direction:symmetric:)``).
     public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
-                                   layout: Layout = .denominator) throws -> [DerivativeResult] {
+                                   layout: Layout = .denominator, symmetric: SymmetricConvention? = nil,
+                                   direction: String? = nil) throws -> [DerivativeResult] {
         let typed = program.typed
         guard !wrt.isEmpty else { throw RicciError(.usage, "name a variable to differentiate by") }
         let shapes = try wrt.map { try checkVariable($0, in: typed) }
@@ -50,6 +56,8 @@ public enum Derivatives {
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
         let simplifier = Simplifier(generator: gen)
+        let facts = StructureFacts(program: typed), relaxed = StructureFacts(program: typed, ignoring: Set(wrt))
+        simplifier.structure = relaxed
         let named = prepared(program, wrt: wrt, gen, simplifier)
         let ks = shapes.map { shape in
             shape.enumerated().map { k, d in gen.fresh(k < 4 ? ["k", "l", "m", "p"][k] : "k\(k)", d) }
@@ -81,12 +89,24 @@ public enum Derivatives {
                 results.append(r)
             }
         }
+        let conventions = wrt.map { SymmetricConvention.applies(to: $0, in: typed) ? (symmetric ?? .sym) : nil }
+        results = zip(results, conventions).map { r, c in
+            c.map { $0.apply(to: r, pairs: SymmetricConvention.variablePairs(kind: kind, order: r.free.count)) } ?? r
+        }
+        if kind == .hessian, let v = direction { results = results.map { applied($0, direction: v) } }
         let reuse = NameReuse(named.statements.dropLast().compactMap { s in s.name.map { ($0, s.expr) } })
-        results = results.map { simplifier.simplify(reuse.apply($0)) }
-        adjoints = adjoints.map { ($0.name, simplifier.simplify(reuse.apply($0.expr))) }
+        var final = simplifier
+        if facts != relaxed {
+            final = Simplifier(generator: gen)
+            final.structure = facts
+        }
+        results = results.map { final.simplify(reuse.apply($0)) }
+        adjoints = adjoints.map { ($0.name, final.simplify(reuse.apply($0.expr))) }
         var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
         for (w, shape) in zip(wrt, shapes) { printer.wrtOrder[w] = shape.count }
-        return printer.results(results, wrt: wrt)
+        var out = printer.results(results, wrt: wrt)
+        for k in out.indices { out[k].symmetric = conventions[k] }
+        return out
     }
 
     /// The program with nested activations named and every statement simplified.

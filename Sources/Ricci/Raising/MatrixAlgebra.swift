@@ -148,6 +148,7 @@ extension RaisingContext {
     /// that removes transposes.
     func transpose(_ e: MatrixExpr) -> MatrixExpr {
         if isScalar(e) { return e }
+        if !structure.isEmpty, structure.has(.symmetric, StructureNode(e, isScalar: isScalar)) { return e }   // S' = S
         let plain = MatrixExpr.transpose(e)
         if let s = shape(e) { note(plain, s.transposed) }
         let candidate: MatrixExpr?

@@ -7,11 +7,16 @@
 extension RaisingContext {
     func polish(_ e: MatrixExpr) -> MatrixExpr {
         var x = rebuild(e)
+        if case .transpose(let inner) = x, !structure.isEmpty, structure.has(.symmetric, StructureNode(inner, isScalar: isScalar)) {
+            x = inner   // S' = S for a symmetric S
+        }
+        if let d = diagonalPart(x) { x = d }
         if case .product(let xs) = x { x = joinOnes(xs, shape(e)) }
         if case .power(let base, 0.5) = x { x = polish(.call(.entrywise(.sqrt), base)) }   // (x'*x)^0.5 = norm2(x)
         if case .divide(let a, let b) = x, let s = softmax(a, over: b) { x = s }
         guard case .call(let f, let d, let args) = x, args.count == 1 else { return x }
         let a = args[0]
+        if let p = positiveCall(f, derivative: d, a) { return p }
         switch (f, d) {
         case (.entrywise(.relu), 1): return note(.call(.entrywise(.step), a), shape(x) ?? .scalar)
         case (.entrywise(.exp), _) where d > 0: return note(.call(.entrywise(.exp), a), shape(x) ?? .scalar)
@@ -59,6 +64,16 @@ extension RaisingContext {
             return product(Array(xs.dropLast()) + [soft])
         default: return nil
         }
+    }
+
+    /// `eye(n) .* A` (or `A' .* eye(n)`) as `Diag(diag(A))`, the Matrix Cookbook's spelling.
+    private func diagonalPart(_ x: MatrixExpr) -> MatrixExpr? {
+        guard case .hadamard(let xs) = x, xs.count == 2, let k = xs.firstIndex(where: { if case .identity = $0 { return true } else { return false } }),
+              let s = shape(x), s.rows != nil, s.rows == s.cols else { return nil }
+        var a = xs[1 - k]
+        if case .transpose(let y) = a { a = y }   // diag(A') = diag(A)
+        let d = note(.call(.matrix(.diag), a), RaisedShape(rows: s.rows, cols: nil))
+        return note(.call(.matrix(.Diag), d), s)
     }
 
     /// A product with `ones(r)*ones(c)'` written `ones(r, c)`.

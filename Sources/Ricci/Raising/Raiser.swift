@@ -12,9 +12,23 @@ public struct Raiser {
     /// The dimensions of the program the index form came from (for `eye(n)` and `ones(n)`).
     public let dims: DimTable
 
+    /// What is known of the structure of the program's names (`S'` is written `S` for a symmetric S).
+    public var structure: StructureFacts
+
     /// A raiser for index forms over the dimensions of `dims`.
-    public init(dims: DimTable) {
+    public init(dims: DimTable, structure: StructureFacts = StructureFacts()) {
         self.dims = dims
+        self.structure = structure
+    }
+
+    /// The structure known of `e` (order ≤ 2) through its matrix form: empty when it has none.
+    public func structure(of e: IndexExpr) -> Set<Structure> {
+        guard !structure.isEmpty, e.free.count <= 2 else { return [] }
+        let ctx = RaisingContext(dims: dims)
+        ctx.structure = structure
+        guard let m = ctx.raiseExpr(e).map({ ctx.polish($0) }) else { return [] }
+        let node = StructureNode(m, isScalar: ctx.isScalar)
+        return Set(Structure.allCases.filter { structure.has($0, node) })
     }
 
     /// The matrix form of `e`, whose free indices are the result's axes in order: order 0 → a scalar;
@@ -23,6 +37,7 @@ public struct Raiser {
     /// nil when no matrix form is certain — never a wrong one.
     public func raise(_ e: IndexExpr) -> MatrixExpr? {
         let ctx = RaisingContext(dims: dims)
+        ctx.structure = structure
         return ctx.raiseExpr(e).map { ctx.polish($0) }
     }
 }
@@ -80,7 +95,9 @@ extension RaisingContext {
 
     /// One product term: order-3+ factors through the double-dot patterns, the rest through the graph.
     func raiseFactors(_ factors: [Factor], extra: [Piece], coefficient: Double, free: [Index]) -> RaisedTerm? {
-        if factors.contains(where: { if case .reshape = $0 { return true } else { return false } }) { return nil }
+        if factors.contains(where: { if case .reshape = $0 { return true } else { return false } }) {
+            return raiseUnvec(factors, coefficient: coefficient, free: free)
+        }
         if let k = factors.firstIndex(where: isBig) {
             return raiseWithBig(factors, at: k, extra: extra, coefficient: coefficient, free: free)
         }

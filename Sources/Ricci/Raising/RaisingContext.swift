@@ -17,6 +17,8 @@ final class RaisingContext {
     /// Nesting depth of recursive raising (bounded so a pathological input cannot exhaust the stack).
     var depth = 0
     static let maxDepth = 200
+    /// Structure known of the program's names (a symmetric matrix is its own transpose).
+    var structure = StructureFacts()
 
     init(dims: DimTable) { self.dims = dims }
 

@@ -26,10 +26,15 @@ public struct EinsteinPrinter {
     /// tensor, or are tied by a delta to one that does); a delta on other indices prints as `eye(d)[i, j]`.
     var ranged: Set<Index> = []
 
+    /// Names an index may not take: the program's names and its dimension names (`b[b]` would read
+    /// as a dimension, `a[j]*X[j, a]` as a variable).
+    var reservedIndexNames: Set<String>
+
     public init(format: OutputFormat, dims: DimTable, taken: Set<String>) {
         self.format = format
         self.dims = dims
         self.taken = taken
+        self.reservedIndexNames = taken.union(dims.symbolicNames)
     }
 
     /// Prints a whole lowered program, one statement per line (hoisted definitions first).
@@ -134,10 +139,11 @@ public struct EinsteinPrinter {
         if let n = names[i] { return n }
         let pool = ["i", "j", "k", "l", "a", "b", "c", "d", "e", "f", "g", "h", "p", "q", "r", "s", "t", "u", "v", "w"]
         var n = i.hint
-        if n.isEmpty || usedIndexNames.contains(n) || n.count > 3 {
-            n = pool.first { !usedIndexNames.contains($0) } ?? {
+        let unavailable = usedIndexNames.union(reservedIndexNames).union(taken)
+        if n.isEmpty || unavailable.contains(n) || n.count > 3 {
+            n = pool.first { !unavailable.contains($0) } ?? {
                 var k = 1
-                while usedIndexNames.contains("i\(k)") { k += 1 }
+                while unavailable.contains("i\(k)") { k += 1 }
                 return "i\(k)"
             }()
         }

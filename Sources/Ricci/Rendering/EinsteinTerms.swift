@@ -14,6 +14,11 @@ extension EinsteinPrinter {
     }
 
     mutating func term(_ t: Term, free: [Index]) -> String {
+        // ones(1)[u] over a summed axis of size 1 that nothing else mentions is the number 1
+        let t = Term(t.coefficient, t.factors.filter { f in
+            guard case .ones(let ix) = f, ix.allSatisfy({ i in !free.contains(i) && dims.isOne(i.dim) }) else { return true }
+            return ix.contains { i in t.factors.contains { g in g != f && g.indices.contains(i) } }
+        })
         var parts: [String] = []
         for f in t.factors { parts.append(factor(f)) }
         if format != .latex {

@@ -74,6 +74,10 @@ public final class TypeChecker {
             guard case .tensor(let shape) = kind else {
                 throw RicciError(.syntax, "properties apply to tensors, not to the function \(name)", at: loc)
             }
+            if props.contains(.diagonal) && props.contains(.positive) {
+                throw RicciError(.value, "\(name) is declared diagonal and positive, but the entries off the diagonal of a "
+                    + "diagonal matrix are 0; declare it 'diagonal, spd' for a positive diagonal", at: loc)
+            }
             for p in props where p != .positive {
                 guard shape.count == 2, dims.unify(shape[0], shape[1]) else {
                     throw RicciError(.shape, "\(name) is declared \(p.rawValue) but it is \(dims.describe(shape)), not a square matrix", at: loc)

@@ -11,6 +11,11 @@ public final class Simplifier {
     /// Why the last top-level ``simplify(_:)`` stopped.
     public private(set) var stopReason = ""
 
+    /// What is known of the structure of the program's names (symmetric factors are oriented by it).
+    public var structure = StructureFacts()
+    /// Orientations and symmetry checks already made (for ``structure``).
+    let symmetryMemo = SymmetryMemo()
+
     public init(generator: IndexGenerator) { self.gen = generator }
 
     /// The simplified expression (same free indices, same value).
@@ -69,6 +74,8 @@ public final class Simplifier {
         factors = PowerRules.merge(factors)
         factors = GroupPowers.merge(factors, free: Set(free))
         factors = OnesRules.repair(factors, free: free)
+        factors = FreeDeltas.substitute(factors, free: free)
+        factors = SymmetricFactors.orient(factors, free: free, facts: structure, memo: symmetryMemo)
         return Term(coefficient, factors)
     }
 

@@ -87,9 +87,10 @@ public indirect enum DeclaredType: Hashable, Sendable {
     }
 }
 
-/// Declared properties of a variable.
+/// Declared properties of a variable: `symmetric`, `spd` (symmetric positive definite), `positive`
+/// (entries > 0), `diagonal` (a square matrix whose off-diagonal entries are 0).
 public enum Property: String, Hashable, Sendable, CaseIterable {
-    case symmetric, spd, positive
+    case symmetric, spd, positive, diagonal
 }
 
 /// One statement of a program.

@@ -123,9 +123,9 @@ public struct Parser {
         var props: [Property] = []
         while at(.comma) {
             pos += 1
-            let (p, ploc) = try identifier("a property (symmetric, spd, positive)")
+            let (p, ploc) = try identifier("a property (symmetric, spd, positive, diagonal)")
             guard let prop = Property(rawValue: p) else {
-                throw RicciError(.syntax, "unknown property '\(p)'; the properties are symmetric, spd and positive", at: ploc)
+                throw RicciError(.syntax, "unknown property '\(p)'; the properties are symmetric, spd, positive and diagonal", at: ploc)
             }
             props.append(prop)
         }

@@ -61,6 +61,8 @@ public struct ClaimCheck: Sendable {
     public var derivation: String?
     /// The tolerance on the relative error.
     public var tolerance: Double
+    /// For a derivative by a symmetric matrix: another convention under which the claim's values are right.
+    public var rightUnder: SymmetricConvention? = nil
 
     /// The engine's (correct) result.
     public var result: DerivativeResult { engine.result }
@@ -81,13 +83,13 @@ public struct ClaimCheck: Sendable {
     ///   problem of the claim is a verdict, not an error.
     public static func run(source: String, wrt: String, claim: String, kind: DerivativeKind? = nil,
                            layout: Layout = .denominator, settings: EvaluationSettings, points: Int = 3,
-                           tolerance: Double = 1e-6) throws -> ClaimCheck {
+                           tolerance: Double = 1e-6, symmetric: SymmetricConvention? = nil) throws -> ClaimCheck {
         let k = try DerivativeCheck.defaultKind(source: source, kind)
         let original = try TypeChecker.check(source: source)
         var first = settings
         if first.seed == nil { first.seed = 1 }
         let engine = try DerivativeCheck.run(source: source, wrt: wrt, kind: k, layout: layout, settings: first,
-                                             tolerance: tolerance)
+                                             tolerance: tolerance, symmetric: symmetric)
         var check = ClaimCheck(claim: claim, verdict: .doesNotParse, expectedShape: engine.result.shape, claimShape: nil,
                                relativeError: nil, errors: [], seeds: [], diagnosis: nil, message: "", error: nil,
                                engine: engine, derivation: derivationText(source: source, wrt: wrt, kind: k, layout: layout),
@@ -192,6 +194,7 @@ public struct ClaimCheck: Sendable {
                 text += "\nIt is not simply the transpose, the negative, twice or half of the correct result."
             }
             check.message = text
+            check.recognizeConvention(program: typed, text: spliced.text, source: source, wrt: wrt, kind: k, layout: layout, settings: first)
         }
         if !engine.passed {
             check.message += "\nNote: the engine's own result differs from finite differences here (relative error "
@@ -272,7 +275,8 @@ public struct ClaimCheck: Sendable {
                 (reference, base) = (engine.reference, engine.base)
             } else {
                 (reference, base) = try DerivativeCheck.numericReference(source: source, wrt: wrt, kind: kind, layout: layout,
-                                                                         wrtOrder: result.order, settings: s)
+                                                                         wrtOrder: result.order, settings: s,
+                                                                         symmetric: result.symmetric)
             }
             if base.value.data.contains(where: { !$0.isFinite }) || reference.data.contains(where: { !$0.isFinite }) {
                 throw NotANumber(seed: s.seed ?? 1)

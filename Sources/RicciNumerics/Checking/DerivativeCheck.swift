@@ -22,12 +22,15 @@ public struct DerivativeCheck: Sendable {
 
     /// Differentiates `source` by `wrt` (a gradient for scalar objectives, else a Jacobian; a Hessian
     /// when asked) and compares with finite differences at the point drawn from `settings`.
+    /// By a matrix declared `symmetric`/`spd`, the result and its reference follow `symmetric`
+    /// (nil: the default, `sym`; see ``SymmetricReference``).
     public static func run(source: String, wrt: String, kind: DerivativeKind? = nil, layout: Layout = .denominator,
-                           settings: EvaluationSettings, tolerance: Double = 1e-6) throws -> DerivativeCheck {
+                           settings: EvaluationSettings, tolerance: Double = 1e-6,
+                           symmetric: SymmetricConvention? = nil) throws -> DerivativeCheck {
         let k = try defaultKind(source: source, kind)
-        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: k, layout: layout)
+        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: k, layout: layout, symmetric: symmetric)
         let (reference, base) = try numericReference(source: source, wrt: wrt, kind: k, layout: layout,
-                                                     wrtOrder: result.order, settings: settings)
+                                                     wrtOrder: result.order, settings: settings, symmetric: result.symmetric)
         func error(_ form: ResultForm) throws -> Double? {
             guard let program = result.program(form) else { return nil }
             let value = try FiniteDifferences.evaluate(resultProgram: program, at: base, settings: settings).value
@@ -46,7 +49,10 @@ public struct DerivativeCheck: Sendable {
 
     /// The finite-difference derivative (in the result's layout) and the point it was taken at.
     static func numericReference(source: String, wrt: String, kind: DerivativeKind, layout: Layout, wrtOrder: Int,
-                                 settings: EvaluationSettings) throws -> (Tensor, Evaluation) {
+                                 settings: EvaluationSettings, symmetric: SymmetricConvention? = nil) throws -> (Tensor, Evaluation) {
+        if let c = symmetric {
+            return try SymmetricReference.reference(source: source, wrt: wrt, kind: kind, layout: layout, convention: c, settings: settings)
+        }
         if kind == .hessian {
             let numeric = try FiniteDifferences.hessian(of: source, wrt: wrt, settings: settings)
             return (numeric.derivative, numeric.base)

@@ -215,6 +215,7 @@ extension FiniteDifferences {
             if constrained && !symmetricPairs {
                 r.symbols[wrt]?.properties.removeAll { $0 == .symmetric || $0 == .spd }
             }
+            r.symbols[wrt]?.properties.removeAll { $0 == .diagonal }   // entries off the diagonal move too
             relaxed = r
             var s = settings
             s.values = Dictionary(base.inputs, uniquingKeysWith: { a, _ in a })

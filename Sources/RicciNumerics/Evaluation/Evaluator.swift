@@ -184,6 +184,7 @@ public final class Evaluator {
         if kind == .symmetric && props.contains(.positive) {
             for k in 0..<t.data.count { t.data[k] = abs(t.data[k]) + 0.5 }
         }
+        if props.contains(.diagonal) { t = RandomSource.diagonalPart(t) }
         return t
     }
 
@@ -193,6 +194,9 @@ public final class Evaluator {
         }
         if props.contains(.symmetric) || props.contains(.spd), !Linalg.isSymmetric(t, tolerance: 1e-12) {
             throw RicciError(.value, "\(name) is declared \(props.contains(.spd) ? "spd" : "symmetric") but is not symmetric")
+        }
+        if props.contains(.diagonal), !RandomSource.isDiagonal(t) {
+            throw RicciError(.value, "\(name) is declared diagonal but has a nonzero entry off the diagonal")
         }
         if props.contains(.spd), !Linalg.isPositiveDefinite(t) {
             throw RicciError(.value, "\(name) is declared spd but is not positive definite")
