@@ -1,0 +1,58 @@
+import Foundation
+import Ricci
+
+/// The language of an exported file (`ricci export --to`).
+public enum ExportTarget: String, Sendable, CaseIterable {
+    case numpy, jax, swift, c
+}
+
+/// What `ricci export` writes: a program's value and derivatives, as code that runs without Ricci.
+public struct ExportRequest: Sendable {
+    /// The program text (SYNTAX.md).
+    public var source: String
+    /// The variables to differentiate by, in order.
+    public var wrt: [String]
+    /// Whether Hessians (by each variable) are exported too.
+    public var hessian: Bool
+    /// The target language.
+    public var target: ExportTarget
+    /// The exported function's name in Swift and C (Python modules always define `evaluate`).
+    public var functionName: String
+
+    /// A request with the default function name `ricci_evaluate`.
+    public init(source: String, wrt: [String], hessian: Bool = false, target: ExportTarget,
+                functionName: String = "ricci_evaluate") {
+        self.source = source
+        self.wrt = wrt
+        self.hessian = hessian
+        self.target = target
+        self.functionName = functionName
+    }
+}
+
+/// Writes exported code: the program and its derivatives, step by step, in NumPy, JAX, Swift or C.
+///
+/// The steps are the program's own definitions, its objective (`value`), then each derivative's
+/// named intermediates and the derivative itself (`grad_W`, `hessian_W`), each from the form Ricci
+/// prints (matrix notation where it exists, else Einstein notation), so that the exported code
+/// computes exactly what `ricci grad … --eval` computes.
+public enum Exporter {
+    /// The exported source text.
+    public static func export(_ request: ExportRequest) throws -> String {
+        let model = try ExportModel(source: request.source, wrt: request.wrt, hessian: request.hessian)
+        switch request.target {
+        case .numpy: return try PythonModule(model, jax: false).render()
+        case .jax: return try PythonModule(model, jax: true).render()
+        case .c: return try LoopSource(model, language: .c, name: request.functionName).render()
+        case .swift: return try LoopSource(model, language: .swift, name: request.functionName).render()
+        }
+    }
+
+    /// Checks that a function name is a plain identifier (letters, digits, `_`; not starting with a digit).
+    public static func checkFunctionName(_ s: String) throws {
+        guard let first = s.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first),
+              s.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }) else {
+            throw RicciError(.usage, "the function name '\(s)' is not a plain identifier (ASCII letters, digits and _)")
+        }
+    }
+}
