@@ -173,6 +173,17 @@ final class ExportModel {
         }
     }
 
+    /// The size of a dimension of the original program, by its printed name.
+    func originalDim(named m: String) throws -> ExportDim? {
+        if sizes.contains(m) { return .size(m) }
+        let p0 = programs[0]
+        for name in p0.names {
+            guard let s = p0.symbols[name], case .tensor(let shape) = s.kind else { continue }
+            for d in shape where p0.dims.resolve(d) == .named(m) { return try dim(d, in: 0) }
+        }
+        return nil
+    }
+
     func dims(_ ds: [DimVar], in p: Int) throws -> [ExportDim] { try ds.map { try dim($0, in: p) } }
 
     // MARK: - steps
@@ -217,6 +228,16 @@ final class ExportModel {
             guard let s = p.symbols[input.name], case .tensor(let shape) = s.kind, shape.count == input.dims.count else { continue }
             for (d, e) in zip(shape, input.dims) {
                 if case .named(let n) = p.dims.resolve(d), aliases[n] == nil { aliases[n] = e }
+            }
+        }
+        // the result's own axes are the objective's and the variable's (r.shape, in the original's names)
+        if let last = p.statements.last, last.shape.count == r.shape.count {
+            for (d, named) in zip(last.shape, r.shape) {
+                guard case .named(let n) = p.dims.resolve(d), aliases[n] == nil else { continue }
+                switch named {
+                case .fixed(let k): aliases[n] = .fixed(k)
+                case .named(let m): if let e = try originalDim(named: m) { aliases[n] = e }
+                }
             }
         }
         dimAliases.append(aliases)

@@ -29,10 +29,15 @@ struct PythonExpr {
         self.program = program
         self.varRanks = varRanks
         let alphabet = Array("ijklmnopqrstuvwxyzabcdefghABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        for (k, n) in statement.indexDims.keys.sorted().enumerated() {
-            guard k < alphabet.count else { throw RicciError(.limit, "more than \(alphabet.count) indices in one statement") }
-            letters[n] = alphabet[k]
+        // an index keeps its own letter where it is one; the others take the first free letters
+        let names = statement.indexDims.keys.sorted()
+        guard names.count <= alphabet.count else { throw RicciError(.limit, "more than \(alphabet.count) indices in one statement") }
+        var used = Set<Character>()
+        for n in names where n.count == 1 {
+            if let c = n.first, alphabet.contains(c) { letters[n] = c; used.insert(c) }
         }
+        var free = alphabet.filter { !used.contains($0) }.makeIterator()
+        for n in names where letters[n] == nil { letters[n] = free.next() }
     }
 
     func dim(_ d: DimVar) throws -> String { PythonExpr.render(try model.dim(d, in: program), model) }
@@ -225,7 +230,8 @@ struct PythonExpr {
         case .kron:
             return atom("xp.kron(\(matrix(x)), \(matrix(xs[1])))", 2)
         case .vec:
-            return atom("xp.reshape(\(matrix(x)).T, (-1,))", 1)
+            let m = matrix(x)
+            return atom("xp.reshape(\(x.rank == 2 ? x.at(4) : "(\(m))").T, (-1,))", 1)
         case .softmax:
             helpers.insert("_softmax")
             return atom("_softmax(\(x.text))", x.rank)

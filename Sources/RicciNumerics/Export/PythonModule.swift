@@ -13,6 +13,13 @@ struct PythonModule {
     }
 
     func dim(_ d: ExportDim) -> String { PythonExpr.render(d, model) }
+
+    /// Sizes that no input's shape shows (only an opaque function's result): keyword arguments.
+    var sizeArguments: [String] {
+        var bound: Set<String> = []
+        for i in model.inputs { for d in i.dims { if case .size(let n) = d { bound.insert(n) } } }
+        return model.sizes.filter { !bound.contains($0) }
+    }
     func shape(_ ds: [ExportDim]) -> String { ExportModel.shapeText(ds, dim) }
     /// The shape with the program's own size names (for messages and docs).
     func shapeNames(_ ds: [ExportDim]) -> String {
@@ -140,6 +147,8 @@ struct PythonModule {
             }
         }
         t.append("}")
+        t.append("# sizes that no input shows, given by keyword (an int each)")
+        t.append("SIZE_ARGS = (" + sizeArguments.map { Self.quoted($0) + "," }.joined(separator: " ") + ")")
         t.append("SIZES = (" + model.sizes.map { Self.quoted($0) + "," }.joined(separator: " ") + ")")
         t.append("WRT = (" + model.wrt.map { Self.quoted($0) + "," }.joined(separator: " ") + ")")
         return t
@@ -160,9 +169,7 @@ struct PythonModule {
                 l.append("    \(model.sizeIDs[n] ?? n) = \(i.id).shape[\(a)]")
             }
         }
-        if let missing = model.sizes.first(where: { !bound.contains($0) }) {
-            l.append("    raise ValueError(\"the size \(missing) cannot be read from the inputs' shapes\")")
-        }
+        for n in sizeArguments { l.append("    \(model.sizeIDs[n] ?? n) = _size(inputs, \(Self.quoted(n)))") }
         for i in model.inputs { l.append("    _check_shape(\(Self.quoted(i.name)), \(i.id), \(shape(i.dims)))") }
         for f in model.functions {
             for k in f.derivatives.sorted() {

@@ -20,6 +20,7 @@ enum PythonSupport {
             let props = "(" + i.properties.map { PythonModule.quoted($0.rawValue) + "," }.joined(separator: " ") + ")"
             l.append("    out[\(PythonModule.quoted(i.name))] = _draw(rng, \(m.shape(i.dims)), \(props))")
         }
+        for n in m.sizeArguments { l.append("    out[\(PythonModule.quoted(n))] = \(model.sizeIDs[n] ?? n)") }
         for f in model.functions where !f.derivatives.isEmpty {
             let orders = "(" + f.derivatives.sorted().map { "\($0)," }.joined(separator: " ") + ")"
             let names = "(" + f.derivatives.sorted().map { PythonModule.quoted(f.id(derivative: $0)) + "," }.joined(separator: " ") + ")"
@@ -34,22 +35,23 @@ enum PythonSupport {
     }
 
     static func checkGradient(jax: Bool) -> String {
-        let enter = jax ? "    with jax.enable_x64(True):\n        return _check_gradient(seed, sizes)\n" : "    return _check_gradient(seed, sizes)\n"
+        let enter = jax ? "    with jax.enable_x64(True):\n        return _check_gradient(seed, inputs, sizes)\n" : "    return _check_gradient(seed, inputs, sizes)\n"
         return """
-        def check_gradient(seed=0, **sizes):
+        def check_gradient(seed=0, inputs=None, **sizes):
             \"\"\"Central finite differences of evaluate's value against each gradient (and of each gradient
             against its Hessian) at random_inputs(seed, **sizes): the relative error per variable (an
-            absolute error where the derivative is smaller than 1). A symmetric or spd variable's finite
-            differences are symmetrized, as Ricci's gradients are.\"\"\"
+            absolute error where the derivative is smaller than 1). Every entry is perturbed on its own,
+            a symmetric or spd variable's too (as Ricci's gradients treat entries as independent).
+            inputs=DICT checks at given inputs (as evaluate takes them) instead of random ones.\"\"\"
         \(enter)
 
-        def _check_gradient(seed, sizes):
-            inputs = random_inputs(seed, **sizes)
+        def _check_gradient(seed, inputs, sizes):
+            if inputs is None:
+                inputs = random_inputs(seed, **sizes)
             out = evaluate(**inputs)
             errors = {}
             for name in WRT:
                 x = np.array(inputs[name], dtype=float)
-                sym = x.ndim == 2 and any(p in INPUTS[name][2] for p in ("symmetric", "spd"))
 
                 def at(key, xv):
                     return np.asarray(evaluate(**{**inputs, name: xv})[key], dtype=float)
@@ -59,8 +61,6 @@ enum PythonSupport {
                         continue
                     of = "value" if key.startswith("grad_") else "grad_" + name
                     fd = _finite_differences(lambda xv: at(of, xv), x)
-                    if sym:
-                        fd = (fd + np.swapaxes(fd, -1, -2)) / 2
                     derived = np.asarray(out[key], dtype=float)
                     errors[key[5:] if key.startswith("grad_") else key] = _relative_error(derived, fd.reshape(derived.shape))
             return errors
@@ -72,11 +72,13 @@ enum PythonSupport {
         if name in INPUTS:
             kind, shape, _ = INPUTS[name]
             return f"{kind}, an array of shape {shape}"
+        if name in SIZE_ARGS:
+            return f"the size {name}, an int (no input's shape shows it)"
         return FUNCTIONS[name]
 
 
     def _check_arguments(args, inputs):
-        names = list(INPUTS) + list(FUNCTIONS)
+        names = list(INPUTS) + list(SIZE_ARGS) + list(FUNCTIONS)
         signature = "; ".join(f"{n}: {_describe(n)}" for n in names)
         if args:
             raise TypeError(f"evaluate takes its inputs by keyword only ({len(args)} positional given): {signature}")
@@ -84,7 +86,7 @@ enum PythonSupport {
             if name not in inputs:
                 raise TypeError(f"evaluate: missing argument {name!r}: {_describe(name)}")
         for name in inputs:
-            if name not in INPUTS and name not in FUNCTIONS:
+            if name not in names:
                 raise TypeError(f"evaluate: unexpected argument {name!r}; the arguments are {signature}")
 
 
@@ -106,6 +108,13 @@ enum PythonSupport {
         if tuple(a.shape) != tuple(expected):
             raise ValueError(f"input {name!r} must be {_describe(name)} = {tuple(expected)} (sizes from the other inputs); "
                              f"got an array of shape {tuple(a.shape)}")
+
+
+    def _size(inputs, name):
+        n = inputs[name]
+        if isinstance(n, bool) or int(n) != n or n < 1:
+            raise ValueError(f"input {name!r} must be {_describe(name)} >= 1; got {n!r}")
+        return int(n)
 
 
     def _function(inputs, name):
