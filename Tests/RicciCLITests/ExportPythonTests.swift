@@ -14,7 +14,7 @@ final class ExportPythonTests: XCTestCase {
             throw XCTSkip("no Python with NumPy and JAX: set RICCI_EXPORT_PYTHON or run make notebooks once")
         }
         let dir = try ExportHarness.scratch("python")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { if ProcessInfo.processInfo.environment["RICCI_EXPORT_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
         var manifest: [[String: Any]] = []
         var labels: [String: String] = [:]
         for (k, c) in ExportHarness.cases.enumerated() {

@@ -22,7 +22,7 @@ enum ExportNames {
         "subscript", "associatedtype", "deinit", "catch", "Error", "String", "Foundation",
         // the generated code's own names
         "xp", "np", "jnp", "jax", "inputs", "args", "evaluate", "random_inputs", "check_gradient", "math",
-        "status", "out", "result", "buf", "cblas", "i", "j", "t", "s",
+        "status", "out", "qq", "result", "buf", "cblas", "i", "j", "t", "s",
     ]
 
     /// A safe identifier for a name: ASCII (other characters as `uXXXX`), not reserved, not in `taken`.

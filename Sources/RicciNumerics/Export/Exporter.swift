@@ -56,3 +56,42 @@ public enum Exporter {
         }
     }
 }
+
+/// The parameters of an exported function, in order (what a caller of the Swift or C function passes).
+public struct ExportSignature: Sendable {
+    /// An array (or scalar) input: its program name and rank.
+    public struct Input: Sendable {
+        public var name: String
+        /// The parameter's identifier in generated code (the name, unless a keyword).
+        public var parameter: String
+        public var rank: Int
+    }
+
+    /// A function argument: the program's function, the derivative order, opaque or elementwise.
+    public struct Function: Sendable {
+        public var name: String
+        public var parameter: String
+        public var derivative: Int
+        public var opaque: Bool
+    }
+
+    /// Size arguments by the program's dimension names, and their identifiers in generated code.
+    public var sizes: [String]
+    public var sizeParameters: [String]
+    public var inputs: [Input]
+    public var functions: [Function]
+    /// Output keys: `value`, `grad_W`, `hessian_W`.
+    public var outputs: [String]
+
+    /// The signature of the export of a program.
+    public init(source: String, wrt: [String], hessian: Bool = false) throws {
+        let m = try ExportModel(source: source, wrt: wrt, hessian: hessian)
+        sizes = m.sizes
+        sizeParameters = m.sizes.map { m.sizeIDs[$0] ?? $0 }
+        inputs = m.inputs.map { Input(name: $0.name, parameter: $0.id, rank: $0.dims.count) }
+        functions = m.functions.flatMap { f in
+            f.derivatives.sorted().map { Function(name: f.name, parameter: f.id(derivative: $0), derivative: $0, opaque: f.opaque) }
+        }
+        outputs = m.outputs.map(\.key)
+    }
+}

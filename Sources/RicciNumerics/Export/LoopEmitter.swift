@@ -75,12 +75,12 @@ struct LoopEmitter {
     }
 
     /// `for q in 0..<n { body }`.
-    mutating func loop(_ n: String, _ body: String, index: String = "q") {
+    mutating func loop(_ n: String, _ body: String, index: String = "qq") {
         emit(c ? "for (long \(index) = 0; \(index) < \(n); \(index)++) \(body)" : "for \(index) in 0..<\(n) { \(body) }")
     }
 
     /// The element `q` of a value (a scalar broadcasts).
-    func at(_ v: LoopValue, _ q: String = "q") -> String { v.isScalar ? "(\(v.code))" : "\(v.code)[\(q)]" }
+    func at(_ v: LoopValue, _ q: String = "qq") -> String { v.isScalar ? "(\(v.code))" : "\(v.code)[\(q)]" }
 
     /// An output argument of a helper call.
     func out(_ v: LoopValue) -> String { c ? v.code : "&" + v.code }
@@ -105,7 +105,7 @@ struct LoopEmitter {
             return let_(f(operands.map { at($0) }))
         }
         let t = array(dims)
-        loop(LoopEmitter.count(dims), "\(t.code)[q] = \(f(operands.map { at($0) }))\(c ? ";" : "")")
+        loop(LoopEmitter.count(dims), "\(t.code)[qq] = \(f(operands.map { at($0) }))\(c ? ";" : "")")
         return t
     }
 

@@ -24,7 +24,7 @@ extension LoopEmitter {
             return v
         case .eye:
             let t = array(shape)
-            loop(shape[0], "\(t.code)[q * \(shape[0]) + q] = 1.0\(end)")
+            loop(shape[0], "\(t.code)[qq * \(shape[0]) + qq] = 1.0\(end)")
             return t
         case .ones: return shape.isEmpty ? .scalar("1.0") : map(shape, []) { _ in "1.0" }
         case .zeros: return shape.isEmpty ? .scalar("0.0") : array(shape)
@@ -39,14 +39,14 @@ extension LoopEmitter {
         case .opaque(let f, let d, let x):
             let v = materialized(try value(x))
             let fn = functionID(f, d)
-            let t = array(shape)
+            let t = array(shape.isEmpty ? ["1"] : shape)
             if c {
                 emit("\(fn)(\(v.code), \(t.code));")
             } else {
                 emit("\(t.code) = \(fn)(\(v.code))")
                 emit("guard \(t.code).count == \(LoopEmitter.count(shape)) else { throw RicciExportError(message: \"\(fn) returned \\(\(t.code).count) entries, not \(LoopEmitter.count(shape))\") }")
             }
-            return t
+            return shape.isEmpty ? .scalar("\(t.code)[0]") : t
         case .reduce(let r, let x): return try reduce(r, try value(x))
         case .matrixFunction(let m, let xs): return try matrixFunction(m, try xs.map { try value($0) }, shape)
         case .negate(let x):
@@ -130,14 +130,14 @@ extension LoopEmitter {
         let acc = fresh("s")
         emit(c ? "double \(acc) = 0.0;" : "var \(acc): Double = 0")
         switch r {
-        case .sum: loop(n, "\(acc) += \(v.code)[q]\(c ? ";" : "")")
+        case .sum: loop(n, "\(acc) += \(v.code)[qq]\(c ? ";" : "")")
         case .tr:
             let (rows, cols) = LoopEmitter.matrixDims(v)
-            loop(rows, "\(acc) += \(v.code)[q * \(cols) + q]\(c ? ";" : "")")
+            loop(rows, "\(acc) += \(v.code)[qq * \(cols) + qq]\(c ? ";" : "")")
         case .norm2, .normF:
-            loop(n, "\(acc) += \(v.code)[q] * \(v.code)[q]\(c ? ";" : "")")
+            loop(n, "\(acc) += \(v.code)[qq] * \(v.code)[qq]\(c ? ";" : "")")
             return let_("sqrt(\(acc))")
-        case .norm1: loop(n, "\(acc) += \(c ? "fabs" : "abs")(\(v.code)[q])\(c ? ";" : "")")
+        case .norm1: loop(n, "\(acc) += \(c ? "fabs" : "abs")(\(v.code)[qq])\(c ? ";" : "")")
         case .logsumexp:
             helpers.insert("rc_logsumexp")
             return let_("rc_logsumexp(\(v.code), \(n))")
@@ -167,12 +167,12 @@ extension LoopEmitter {
             if shape.count == 2 {
                 let v = materialized(x)
                 let t = array(shape)
-                loop(shape[0], "\(t.code)[q * \(shape[0]) + q] = \(v.code)[q]\(c ? ";" : "")")
+                loop(shape[0], "\(t.code)[qq * \(shape[0]) + qq] = \(v.code)[qq]\(c ? ";" : "")")
                 return t
             }
             if x.dims.count == 2 {
                 let t = array(shape)
-                loop(shape[0], "\(t.code)[q] = \(x.code)[q * \(x.dims[1]) + q]\(c ? ";" : "")")
+                loop(shape[0], "\(t.code)[qq] = \(x.code)[qq * \(x.dims[1]) + qq]\(c ? ";" : "")")
                 return t
             }
             return x

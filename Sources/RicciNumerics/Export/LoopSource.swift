@@ -57,13 +57,16 @@ struct LoopSource {
         }
         var helpers = em.helpers
         if helpers.contains(where: { $0.hasPrefix("rc_d") }) { helpers.formUnion(["rc_sigmoid", "rc_step", "rc_sign"].filter { h in em.helpers.contains { LoopFunctions.definition($0, language)?.contains(h) == true } }) }
-        for h in helpers.sorted() {
+        // the scalar helpers first (derivatives call them), then the derivatives, then the routines
+        for h in helpers.sorted(by: { (rank($0), $0) < (rank($1), $1) }) {
             if let def = LoopFunctions.definition(h, language) { out.append(def) }
         }
         out.append("")
         out += try function(body, temps: em.temps, env: em.env)
         return out.joined(separator: "\n") + "\n"
     }
+
+    func rank(_ helper: String) -> Int { helper.hasPrefix("rc_d") ? 1 : ["rc_sigmoid", "rc_step", "rc_sign"].contains(helper) ? 0 : 2 }
 
     /// The parameters: (declaration, documentation) pairs.
     func parameters() -> [(String, String)] {

@@ -23,6 +23,8 @@ struct PythonExpr {
     var letters: [String: Character] = [:]
     var helpers: Set<String> = []
     var varRanks: [String: Int]
+    /// Shared subexpressions across the module's steps (nil: none).
+    var cse: PythonCSE?
 
     init(model: ExportModel, program: Int, statement: TypedProgram.Statement, varRanks: [String: Int]) throws {
         self.model = model
@@ -95,7 +97,8 @@ struct PythonExpr {
             let (code, _) = try labeled(e)
             return try coerce(code, to: e.shape)
         }
-        return try coerce(try raw(e), to: e.shape)
+        let v = try coerce(try raw(e), to: e.shape)
+        return cse?.share(v) ?? v
     }
 
     mutating func raw(_ e: TypedExpr) throws -> PyCode {
@@ -145,6 +148,10 @@ struct PythonExpr {
             let x = try value(a), y = try value(b)
             return atom("xp.tensordot(\(x.text), \(y.text), axes=\(k))", x.rank + y.rank - 2 * k)
         case .power(let x, let p), .entrywisePower(let x, let p):
+            if p == 2, case .reduce(let r, let inner) = x.kind, r == .normF || r == .norm2 {
+                let v = try value(inner)
+                return atom("xp.sum(\(v.at(3)) ** 2)", 0)   // normF(A)^2 without the square root
+            }
             let v = try value(x)
             if p == 0.5 { return atom("xp.sqrt(\(v.text))", v.rank) }
             return PyCode(text: "\(v.at(4)) ** \(PythonExpr.number(p))", prec: 3, rank: v.rank)

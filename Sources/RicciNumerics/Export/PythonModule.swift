@@ -37,21 +37,16 @@ struct PythonModule {
     }
 
     func render() throws -> String {
-        var body: [String] = []
-        var helpers: Set<String> = []
-        var ranks: [String: Int] = [:]
-        for i in model.inputs { ranks[i.id] = i.dims.count }
-        for step in model.steps {
-            var py = try PythonExpr(model: model, program: step.program, statement: step.statement, varRanks: ranks)
-            let code = try py.statement(step.statement)
-            helpers.formUnion(py.helpers)
-            ranks[step.id] = step.statement.shape.count
-            if !step.formula.isEmpty {
-                let own = step.statement.name.map { step.id == $0 || step.formula.hasPrefix($0 + " ") || step.formula.hasPrefix($0 + "[") } ?? false
-                body.append("    # " + (own && step.statement.name == step.id ? "" : "\(step.id): ") + step.formula)
-            }
-            body.append("    \(step.id) = \(code.text)")
+        var taken = Set(model.steps.map(\.id)).union(model.inputs.map(\.id)).union(model.sizeIDs.values)
+        for f in model.functions { taken.formUnion([f.id, f.id + "_prime", f.id + "_prime2"]) }
+        let cse = PythonCSE(taken: taken.union(ExportNames.reserved))
+        for _ in 0..<8 {
+            _ = try steps(cse)
+            if cse.promote() == 0 { break }
         }
+        cse.counting = false
+        let (stepLines, helpers) = try steps(cse)
+        let body = cse.renumbered(stepLines, avoiding: taken)
         var lines: [String] = []
         lines.append(docstring())
         lines.append("import numpy as np")
@@ -81,6 +76,29 @@ struct PythonModule {
             lines.append(def)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The lines of evaluate's steps, and the helpers they call.
+    func steps(_ cse: PythonCSE) throws -> ([String], Set<String>) {
+        var body: [String] = []
+        var helpers: Set<String> = []
+        var ranks: [String: Int] = [:]
+        for i in model.inputs { ranks[i.id] = i.dims.count }
+        for step in model.steps {
+            var py = try PythonExpr(model: model, program: step.program, statement: step.statement, varRanks: ranks)
+            py.cse = cse
+            cse.pending = []
+            let code = try py.statement(step.statement)
+            helpers.formUnion(py.helpers)
+            ranks[step.id] = step.statement.shape.count
+            for line in cse.pending { body.append("    " + line) }
+            if !step.formula.isEmpty {
+                let own = step.statement.name == step.id
+                body.append("    # " + (own ? "" : "\(step.id): ") + step.formula)
+            }
+            body.append("    \(step.id) = \(code.text)")
+        }
+        return (body, helpers)
     }
 
     func docstring() -> String {
