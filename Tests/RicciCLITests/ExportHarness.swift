@@ -63,8 +63,19 @@ enum ExportHarness {
         return try RandomSource(seed: (seed &* 0x9e37_79b9_7f4a_7c15) ^ hash)
     }
 
-    /// Ricci's evaluation of the value and every derivative the export returns.
+    nonisolated(unsafe) static var references: [String: ExportReference] = [:]
+
+    /// Ricci's evaluation (computed once per test run and case, shared by the targets' tests).
     static func reference(_ c: ExportCase) throws -> ExportReference {
+        let key = c.label
+        if let r = references[key] { return r }
+        let r = try computeReference(c)
+        references[key] = r
+        return r
+    }
+
+    /// Ricci's evaluation of the value and every derivative the export returns.
+    static func computeReference(_ c: ExportCase) throws -> ExportReference {
         var s = DerivativeChecker.settings(for: c.program, seed: c.seed)
         s.values = c.values
         let typed = try TypeChecker.check(source: c.program)

@@ -58,6 +58,7 @@ final class ExportPythonTests: XCTestCase {
         let manifestPath = dir.appendingPathComponent("manifest.json")
         try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: manifestPath)
         let script = ExportHarness.root.appendingPathComponent("Tests/ExportHarness/check_python_exports.py").path
+        let started = Date()
         let (status, out, err) = try ExportHarness.run(python, [script, manifestPath.path])
         var seen = 0
         for line in out.split(separator: "\n") {
@@ -71,6 +72,6 @@ final class ExportPythonTests: XCTestCase {
         }
         XCTAssertEqual(status, 0, "the Python checker failed: \(err.suffix(3000))")
         XCTAssertEqual(seen, 2 * manifest.count, "results for \(seen) of \(2 * manifest.count) module runs; stderr: \(err.suffix(3000))")
-        print("[export python] \(manifest.count) programs checked in NumPy and JAX")
+        print("[export python] \(manifest.count) programs checked in NumPy and JAX (Python \(Int(Date().timeIntervalSince(started))) s)")
     }
 }
