@@ -15,19 +15,24 @@ struct DerivativeOptions: ParsableArguments {
     @Option(help: "Layout of gradients: denominator (the variable's shape) or numerator (transposed).")
     var layout: LayoutOption = .denominator
 
-    @Option(help: .hidden)
-    var `repeat`: Int = 1
+    @OptionGroup var evaluation: PlanEvalOptions
 
     func run(_ kind: DerivativeKind) throws {
         try runCommand(json: format == .json, input: input) { src in
             guard !wrt.isEmpty else { throw RicciError(.usage, "name the variable to differentiate by with --wrt NAME") }
+            if evaluation.eval {
+                try evaluation.run(source: src, wrt: wrt, kind: kind, layout: layout.value, json: format == .json)
+                return
+            }
+            try evaluation.refuseWithoutEval()
             var results: [DerivativeResult] = []
             let start = Date()
-            for _ in 0..<max(1, self.repeat) {
+            let repeats = evaluation.repeat ?? 1
+            for _ in 0..<max(1, repeats) {
                 results = try Derivatives.derivatives(of: src, wrt: wrt, kind: kind, layout: layout.value)
             }
-            if self.repeat > 1 {
-                let each = Date().timeIntervalSince(start) / Double(self.repeat)
+            if repeats > 1 {
+                let each = Date().timeIntervalSince(start) / Double(repeats)
                 FileHandle.standardError.write("time per derivation: \(each * 1e3) ms\n".data(using: .utf8) ?? Data())
             }
             let report = DerivativeReport(source: src, results: results)

@@ -21,6 +21,15 @@ struct Eval: ParsableCommand {
     @Option(help: "Output form: text or json.")
     var format: FormatOption = .text
 
+    @Option(help: "Run the compiled plan N more times after a warm-up and report the timing.")
+    var `repeat`: Int?
+
+    @Option(help: "Write value.npy into this directory.")
+    var save: String?
+
+    @Flag(help: "Print the compiled plan (steps, kernels, FLOPs, bytes, peak memory).")
+    var plan = false
+
     func run() throws {
         guard format == .text || format == .json else {
             throw ValidationError("eval prints text or json")
@@ -28,6 +37,11 @@ struct Eval: ParsableCommand {
         try runCommand(json: format == .json, input: input) { src in
             var settings = try EvalSettingsParser.settings(dims: dims, sets: sets)
             settings.seed = random
+            if self.repeat != nil || save != nil || plan {
+                try PlanEvalOutput(repeats: self.repeat, save: save, showPlan: plan, json: format == .json)
+                    .run(source: src, requests: [.value], results: [], settings: settings)
+                return
+            }
             let result = try Evaluator.evaluate(source: src, settings: settings)
             print(format == .json ? EvalReport.json(result).serialized() : EvalReport.text(result))
         }
