@@ -29,19 +29,19 @@ final class ExportCompiledTests: XCTestCase {
             return (s, e)
         }
         let halves = [Array(files.prefix(files.count / 2)), Array(files.dropFirst(files.count / 2))]
-        final class Box: @unchecked Sendable { var results: [(Int32, String)] = [(0, ""), (0, "")] }
-        let box = Box()
+        final class Box: @unchecked Sendable { var result: (Int32, String) = (0, "") }
+        let boxes = [Box(), Box()]
         let group = DispatchGroup()
-        for (k, half) in halves.enumerated() {
+        for (half, box) in zip(halves, boxes) {
             group.enter()
             DispatchQueue.global().async {
                 let r = try? ExportHarness.run(compiler, ["-O2", "-std=c99", "-c"] + half, cwd: dir)
-                box.results[k] = r.map { ($0.0, $0.2) } ?? (1, "could not run \(compiler)")
+                box.result = r.map { ($0.0, $0.2) } ?? (1, "could not run \(compiler)")
                 group.leave()
             }
         }
         group.wait()
-        for r in box.results where r.0 != 0 { return r }
+        for b in boxes where b.result.0 != 0 { return b.result }
         let objects = files.map { ($0 as NSString).lastPathComponent.replacingOccurrences(of: ".c", with: ".o") }
         let (s, _, e) = try ExportHarness.run(compiler, ["-o", exe] + objects + ["-lopenblas", "-lm"], cwd: dir)
         return (s, e)

@@ -18,6 +18,9 @@ public struct ExportRequest: Sendable {
     public var target: ExportTarget
     /// The exported function's name in Swift and C (Python modules always define `evaluate`).
     public var functionName: String
+    /// Python targets: walk Ricci's compiled numeric plan where it compiles (else, and when false,
+    /// the printed derivative forms step by step).
+    public var usePlan = true
 
     /// A request with the default function name `ricci_evaluate`.
     public init(source: String, wrt: [String], hessian: Bool = false, target: ExportTarget,
@@ -41,10 +44,18 @@ public enum Exporter {
     public static func export(_ request: ExportRequest) throws -> String {
         let model = try ExportModel(source: request.source, wrt: request.wrt, hessian: request.hessian)
         switch request.target {
-        case .numpy: return try PythonModule(model, jax: false).render()
-        case .jax: return try PythonModule(model, jax: true).render()
-        case .c: return try LoopSource(model, language: .c, name: request.functionName).render()
-        case .swift: return try LoopSource(model, language: .swift, name: request.functionName).render()
+        case .numpy:
+            var m = PythonModule(model, jax: false, usePlan: request.usePlan)
+            return try m.render()
+        case .jax:
+            var m = PythonModule(model, jax: true, usePlan: request.usePlan)
+            return try m.render()
+        case .c:
+            var s = LoopSource(model, language: .c, name: request.functionName, usePlan: request.usePlan)
+            return try s.render()
+        case .swift:
+            var s = LoopSource(model, language: .swift, name: request.functionName)
+            return try s.render()
         }
     }
 

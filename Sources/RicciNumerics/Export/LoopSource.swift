@@ -10,11 +10,15 @@ struct LoopSource {
     let model: ExportModel
     let language: LoopLanguage
     let name: String
+    /// C: walk Ricci's compiled plan where it compiles.
+    var usePlan = true
+    var fromPlan = false
 
-    init(_ model: ExportModel, language: LoopLanguage, name: String) {
+    init(_ model: ExportModel, language: LoopLanguage, name: String, usePlan: Bool = true) {
         self.model = model
         self.language = language
         self.name = name
+        self.usePlan = usePlan
     }
 
     var c: Bool { language == .c }
@@ -30,7 +34,7 @@ struct LoopSource {
 
     func sizeText(_ ds: [ExportDim]) -> String { ds.isEmpty ? "a scalar" : ds.map(LoopSource.describe).joined(separator: "*") + " doubles, row-major (" + ds.map(LoopSource.describe).joined(separator: ", ") + ")" }
 
-    func render() throws -> String {
+    mutating func render() throws -> String {
         var em = LoopEmitter(model: model, language: language)
         for i in model.inputs {
             em.env[i.id] = i.dims.isEmpty ? .scalar(i.id) : LoopValue(code: i.id, dims: i.dims.map(em.size))
@@ -45,6 +49,18 @@ struct LoopSource {
             try em.statement(step.statement, program: step.program, id: step.id)
             body += em.lines
         }
+        var temps = em.temps
+        var helpers = em.helpers
+        var results = model.outputs.map { ($0.key, $0.id, $0.dims.isEmpty) }
+        // C walks Ricci's compiled plan where it compiles (else the printed forms' steps above)
+        if language == .c, usePlan, var planned = try? PlanC(model: model), let lines = try? planned.lines() {
+            body = lines
+            temps = planned.temps
+            helpers = planned.helpers.union(planned.entryHelpers())
+            results = planned.plan.outputs.map { ($0.name, "\(planned.p($0.buffer))[0]", planned.rank($0.buffer) == 0) }
+            results = results.map { r in (r.0, r.2 ? r.1 : String(r.1.dropLast(3)), r.2) }
+            fromPlan = true
+        }
         var out: [String] = []
         out.append(header())
         out.append(c ? "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <cblas.h>"
@@ -55,14 +71,13 @@ struct LoopSource {
         } else {
             out.append("fileprivate struct RicciExportError: Error, CustomStringConvertible {\n    let message: String\n    var description: String { message }\n}")
         }
-        var helpers = em.helpers
         if helpers.contains(where: { $0.hasPrefix("rc_d") }) { helpers.formUnion(["rc_sigmoid", "rc_step", "rc_sign"].filter { h in em.helpers.contains { LoopFunctions.definition($0, language)?.contains(h) == true } }) }
         // the scalar helpers first (derivatives call them), then the derivatives, then the routines
         for h in helpers.sorted(by: { (rank($0), $0) < (rank($1), $1) }) {
             if let def = LoopFunctions.definition(h, language) { out.append(def) }
         }
         out.append("")
-        out += try function(body, temps: em.temps, env: em.env)
+        out += try function(body, temps: temps, results: results)
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -115,6 +130,10 @@ struct LoopSource {
             }
         }
         h.append(cm.trimmingCharacters(in: .whitespaces))
+        h.append(cm + (fromPlan ? "Steps: Ricci's compiled plan (shared subexpressions, product order, fused entrywise loops; planned"
+                                  + " at size \(PlanPython.nominalSize), valid at any size), one statement per step."
+                                : "Steps: the program's definitions, then each derivative's intermediates and result as printed."))
+        h.append(cm.trimmingCharacters(in: .whitespaces))
         h.append(cm + "Signature:")
         let ps = parameters()
         if c {
@@ -140,7 +159,7 @@ struct LoopSource {
         return h.joined(separator: "\n")
     }
 
-    func function(_ body: [String], temps: [String], env: [String: LoopValue]) throws -> [String] {
+    func function(_ body: [String], temps: [String], results: [(String, String, Bool)]) throws -> [String] {
         var l: [String] = []
         let ps = parameters().map(\.0)
         if c {
@@ -154,12 +173,12 @@ struct LoopSource {
         l += checks()
         l += body
         if c {
-            for o in model.outputs {
-                if o.dims.isEmpty {
-                    l.append("    *out_\(o.key) = \(o.id);")
-                } else {
+            for (key, code, scalar) in results {
+                if scalar {
+                    l.append("    *out_\(key) = \(code);")
+                } else if let o = model.outputs.first(where: { $0.key == key }) {
                     let n = LoopEmitter.count(o.dims.map { LoopEmitter(model: model, language: language).size($0) })
-                    l.append("    memcpy(out_\(o.key), \(o.id), (size_t)(\(n)) * sizeof(double));")
+                    l.append("    memcpy(out_\(key), \(code), (size_t)(\(n)) * sizeof(double));")
                 }
             }
             l.append("    goto done;")

@@ -6,10 +6,15 @@ import Ricci
 struct PythonModule {
     let model: ExportModel
     let jax: Bool
+    /// Whether evaluate walks Ricci's compiled plan (else the printed forms, step by step).
+    var usePlan = true
+    /// Set when the plan was used.
+    var fromPlan = false
 
-    init(_ model: ExportModel, jax: Bool) {
+    init(_ model: ExportModel, jax: Bool, usePlan: Bool = true) {
         self.model = model
         self.jax = jax
+        self.usePlan = usePlan
     }
 
     func dim(_ d: ExportDim) -> String { PythonExpr.render(d, model) }
@@ -36,7 +41,7 @@ struct PythonModule {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    func render() throws -> String {
+    mutating func render() throws -> String {
         var taken = Set(model.steps.map(\.id)).union(model.inputs.map(\.id)).union(model.sizeIDs.values)
         for f in model.functions { taken.formUnion([f.id, f.id + "_prime", f.id + "_prime2"]) }
         let cse = PythonCSE(taken: taken.union(ExportNames.reserved))
@@ -45,8 +50,16 @@ struct PythonModule {
             if cse.promote() == 0 { break }
         }
         cse.counting = false
-        let (stepLines, helpers) = try steps(cse)
-        let body = cse.renumbered(stepLines, avoiding: taken)
+        var (stepLines, helpers) = try steps(cse)
+        var body = cse.renumbered(stepLines, avoiding: taken)
+        var returns = model.outputs.map { ($0.key, $0.id) }
+        // the compiled plan's steps, where the plan compiles (else the printed forms' steps above)
+        if usePlan, var planned = try? PlanPython(model: model), let lines = try? planned.lines() {
+            body = lines
+            helpers = planned.helpers
+            returns = planned.plan.outputs.map { ($0.name, planned.name($0.buffer)) }
+            fromPlan = true
+        }
         var lines: [String] = []
         lines.append(docstring())
         lines.append("import numpy as np")
@@ -59,7 +72,7 @@ struct PythonModule {
         lines += tables()
         lines.append("")
         lines.append("")
-        lines += evaluateFunction(body)
+        lines += evaluateFunction(body, returns: returns)
         lines.append("")
         lines.append("")
         lines.append(PythonSupport.randomInputs(self))
@@ -118,6 +131,10 @@ struct PythonModule {
             if r.matrix != nil { d.append("      (Einstein: \(r.einstein))") }
         }
         d.append("")
+        d.append(fromPlan
+                 ? "evaluate's steps are those of Ricci's compiled plan (shared subexpressions, product order, fused entrywise\nexpressions; planned at size \(PlanPython.nominalSize) for every dimension, valid at any size), one line per step."
+                 : "evaluate's steps are the program's definitions, then each derivative's intermediates and result as printed.")
+        d.append("")
         d.append("evaluate(**inputs) takes, by keyword:")
         for i in model.inputs {
             d.append("    \(i.name): \(i.typeText) -- an array of shape \(shapeNames(i.dims))")
@@ -172,7 +189,7 @@ struct PythonModule {
         return t
     }
 
-    func evaluateFunction(_ body: [String]) -> [String] {
+    func evaluateFunction(_ body: [String], returns: [(String, String)]) -> [String] {
         var l: [String] = []
         l.append("def evaluate(*args, **inputs):")
         l.append("    \"\"\"The value" + (model.hessian ? ", gradients and Hessians" : " and derivatives")
@@ -195,7 +212,7 @@ struct PythonModule {
             }
         }
         l += body
-        let dict = model.outputs.map { "\(Self.quoted($0.key)): \($0.id)" }.joined(separator: ", ")
+        let dict = returns.map { "\(Self.quoted($0.0)): \($0.1)" }.joined(separator: ", ")
         l.append("    return {\(dict)}")
         return l
     }
