@@ -33,7 +33,7 @@ enum ExportNames {
             else { s += "u" + String(u.value, radix: 16) }
         }
         if s.isEmpty || s.first?.isNumber == true { s = "v" + s }
-        if s.hasPrefix("_") { s = "v" + s }   // leading underscores are the generated helpers'
+        if s.hasPrefix("_") || s.hasPrefix("rc_") { s = "v" + s }   // the generated helpers' and locals' prefixes
         var candidate = s
         if reserved.contains(candidate) || taken.contains(candidate) { candidate = s + suffix }
         var k = 2

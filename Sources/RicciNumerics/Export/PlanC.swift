@@ -91,30 +91,30 @@ struct PlanC {
         case .dot(let a, let b, let tb, let alpha):
             if tb && rank(b) == 2 {
                 let (r, c) = try matrix(b)
-                return ["{ double s = 0.0; for (long i = 0; i < \(c); i++) for (long j = 0; j < \(r); j++) s += \(p(a))[i * \(r) + j] * \(p(b))[j * \(c) + i]; \(out)[0] = \(Self.num(alpha)) * s; }"]
+                return ["{ double rc_s = 0.0; for (long rc_i = 0; rc_i < \(c); rc_i++) for (long rc_j = 0; rc_j < \(r); rc_j++) rc_s += \(p(a))[rc_i * \(r) + rc_j] * \(p(b))[rc_j * \(c) + rc_i]; \(out)[0] = \(Self.num(alpha)) * rc_s; }"]
             }
             let n = try count(a)
-            let bIndex = try count(b) == "1" ? "0" : "q"
-            return ["{ double s = 0.0; for (long q = 0; q < \(n); q++) s += \(p(a))[q] * \(p(b))[\(bIndex)]; \(out)[0] = \(Self.num(alpha)) * s; }"]
+            let bIndex = try count(b) == "1" ? "0" : "rc_q"
+            return ["{ double rc_s = 0.0; for (long rc_q = 0; rc_q < \(n); rc_q++) rc_s += \(p(a))[rc_q] * \(p(b))[\(bIndex)]; \(out)[0] = \(Self.num(alpha)) * rc_s; }"]
         case .scaledGram(let x, let v, let alpha, _):
             let (n, d) = try matrix(x)
-            return ["for (long i = 0; i < \(n); i++) for (long a = 0; a < \(d); a++) { double f = \(Self.num(alpha)) * \(p(v))[i] * \(p(x))[i * \(d) + a]; for (long b = 0; b < \(d); b++) \(out)[a * \(d) + b] += f * \(p(x))[i * \(d) + b]; }"]
+            return ["for (long rc_i = 0; rc_i < \(n); rc_i++) for (long rc_a = 0; rc_a < \(d); rc_a++) { double rc_f = \(Self.num(alpha)) * \(p(v))[rc_i] * \(p(x))[rc_i * \(d) + rc_a]; for (long rc_b = 0; rc_b < \(d); rc_b++) \(out)[rc_a * \(d) + rc_b] += rc_f * \(p(x))[rc_i * \(d) + rc_b]; }"]
         case .entrywise(let e, _):
             let (r, c) = try matrix(o)
             let body = try entry(e, rows: r)
-            return ["for (long i = 0; i < \(r); i++) for (long j = 0; j < \(c); j++) { long q = i * \(c) + j; \(out)[q] = \(body); }"]
+            return ["for (long rc_i = 0; rc_i < \(r); rc_i++) for (long rc_j = 0; rc_j < \(c); rc_j++) { long rc_q = rc_i * \(c) + rc_j; \(out)[rc_q] = \(body); }"]
         case .reduce(let red, let e):
             let full = e.fullOperands.first
             let (r, c) = try full.map(matrix) ?? ("1L", "1L")
             let body = try entry(e, rows: r)
-            let loop = "for (long i = 0; i < \(r); i++) for (long j = 0; j < \(c); j++) { long q = i * \(c) + j;"
+            let loop = "for (long rc_i = 0; rc_i < \(r); rc_i++) for (long rc_j = 0; rc_j < \(c); rc_j++) { long rc_q = rc_i * \(c) + rc_j;"
             switch red {
-            case .sum: return ["{ double s = 0.0; \(loop) s += \(body); } \(out)[0] = s; }"]
-            case .tr: return ["{ double s = 0.0; for (long i = 0; i < \(r); i++) { long j = i, q = i * \(c) + i; (void)j; s += \(body); } \(out)[0] = s; }"]
-            case .norm2, .normF: return ["{ double s = 0.0; \(loop) double v = \(body); s += v * v; } \(out)[0] = sqrt(s); }"]
-            case .norm1: return ["{ double s = 0.0; \(loop) s += fabs(\(body)); } \(out)[0] = s; }"]
+            case .sum: return ["{ double rc_s = 0.0; \(loop) rc_s += \(body); } \(out)[0] = rc_s; }"]
+            case .tr: return ["{ double rc_s = 0.0; for (long rc_i = 0; rc_i < \(r); rc_i++) { long rc_j = rc_i, rc_q = rc_i * \(c) + rc_i; (void)rc_j; rc_s += \(body); } \(out)[0] = rc_s; }"]
+            case .norm2, .normF: return ["{ double rc_s = 0.0; \(loop) double rc_v = \(body); rc_s += rc_v * rc_v; } \(out)[0] = sqrt(rc_s); }"]
+            case .norm1: return ["{ double rc_s = 0.0; \(loop) rc_s += fabs(\(body)); } \(out)[0] = rc_s; }"]
             case .logsumexp:
-                return ["{ double m = -INFINITY, s = 0.0; \(loop) double v = \(body); if (v > m) m = v; } \(loop) s += exp(\(body) - m); } \(out)[0] = m + log(s); }"]
+                return ["{ double rc_m = -INFINITY, rc_s = 0.0; \(loop) double rc_v = \(body); if (rc_v > rc_m) rc_m = rc_v; } \(loop) rc_s += exp(\(body) - rc_m); } \(out)[0] = rc_m + log(rc_s); }"]
             }
         case .transpose(let a):
             let (r, c) = try matrix(a)
@@ -128,9 +128,9 @@ struct PlanC {
             helpers.insert("rc_inv")
             let n = try matrix(a).0
             let (_, cb) = try matrix(b)
-            return ["{ double *inv = rc_alloc(\(n) * \(n)); if (!inv) goto nomem;",
-                    " if (rc_inv(\(p(a)), inv, \(n)) != 0) { free(inv); goto singular; }",
-                    " cblas_dgemm(CblasRowMajor, \(ta ? "CblasTrans" : "CblasNoTrans"), CblasNoTrans, (int)\(n), (int)\(cb), (int)\(n), 1.0, inv, (int)\(n), \(p(b)), (int)\(cb), 0.0, \(out), (int)\(cb)); free(inv); }"]
+            return ["{ double *rc_w = rc_alloc(\(n) * \(n)); if (!rc_w) goto nomem;",
+                    " if (rc_inv(\(p(a)), rc_w, \(n)) != 0) { free(rc_w); goto singular; }",
+                    " cblas_dgemm(CblasRowMajor, \(ta ? "CblasTrans" : "CblasNoTrans"), CblasNoTrans, (int)\(n), (int)\(cb), (int)\(n), 1.0, rc_w, (int)\(n), \(p(b)), (int)\(cb), 0.0, \(out), (int)\(cb)); free(rc_w); }"]
         case .determinant(let a, _):
             helpers.insert("rc_det")
             return ["\(out)[0] = rc_det(\(p(a)), \(try matrix(a).0));"]
@@ -140,28 +140,29 @@ struct PlanC {
         case .matrixPower(let a, let n):
             let m = try matrix(a).0
             helpers.insert("rc_inv")
-            var l = ["{ double *base = rc_alloc(\(m) * \(m)), *tmp = rc_alloc(\(m) * \(m)); if (!base || !tmp) { free(base); free(tmp); goto nomem; }"]
-            l.append(n < 0 ? " if (rc_inv(\(p(a)), base, \(m)) != 0) { free(base); free(tmp); goto singular; }" : " memcpy(base, \(p(a)), (size_t)(\(m) * \(m)) * sizeof(double));")
-            l.append(" for (long i = 0; i < \(m) * \(m); i++) \(out)[i] = (i % (\(m) + 1) == 0) ? 1.0 : 0.0;")
-            l.append(" for (int r = 0; r < \(abs(n)); r++) { cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)\(m), (int)\(m), (int)\(m), 1.0, \(out), (int)\(m), base, (int)\(m), 0.0, tmp, (int)\(m)); memcpy(\(out), tmp, (size_t)(\(m) * \(m)) * sizeof(double)); }")
-            l.append(" free(base); free(tmp); }")
+            var l = ["{ double *rc_base = rc_alloc(\(m) * \(m)), *rc_tmp = rc_alloc(\(m) * \(m)); if (!rc_base || !rc_tmp) { free(rc_base); free(rc_tmp); goto nomem; }"]
+            l.append(n < 0 ? " if (rc_inv(\(p(a)), rc_base, \(m)) != 0) { free(rc_base); free(rc_tmp); goto singular; }"
+                           : " memcpy(rc_base, \(p(a)), (size_t)(\(m) * \(m)) * sizeof(double));")
+            l.append(" for (long rc_i = 0; rc_i < \(m) * \(m); rc_i++) \(out)[rc_i] = (rc_i % (\(m) + 1) == 0) ? 1.0 : 0.0;")
+            l.append(" for (int rc_r = 0; rc_r < \(abs(n)); rc_r++) { cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)\(m), (int)\(m), (int)\(m), 1.0, \(out), (int)\(m), rc_base, (int)\(m), 0.0, rc_tmp, (int)\(m)); memcpy(\(out), rc_tmp, (size_t)(\(m) * \(m)) * sizeof(double)); }")
+            l.append(" free(rc_base); free(rc_tmp); }")
             return l
         case .einsum(let subs, let ops): return try einsum(subs, ops, o)
         case .fill(let f):
             let n = try count(o)
             let ds = try dims(o)
             switch f {
-            case .constant(let c): return ["for (long q = 0; q < \(n); q++) \(out)[q] = \(Self.num(c));"]
-            case .identity: return ["for (long q = 0; q < \(ds[0]); q++) \(out)[q * \(ds[0]) + q] = 1.0;"]
-            case .reshapeRows: return ["for (long q = 0; q < \(ds[0]); q++) \(out)[q * \(ds[1]) + q % \(ds[1])] = 1.0;"]
-            case .reshapeColumns(let m): return ["for (long q = 0; q < \(ds[0]); q++) \(out)[q * \(ds[1]) + q / \(m)] = 1.0;"]
+            case .constant(let c): return ["for (long rc_q = 0; rc_q < \(n); rc_q++) \(out)[rc_q] = \(Self.num(c));"]
+            case .identity: return ["for (long rc_q = 0; rc_q < \(ds[0]); rc_q++) \(out)[rc_q * \(ds[0]) + rc_q] = 1.0;"]
+            case .reshapeRows: return ["for (long rc_q = 0; rc_q < \(ds[0]); rc_q++) \(out)[rc_q * \(ds[1]) + rc_q % \(ds[1])] = 1.0;"]
+            case .reshapeColumns(let m): return ["for (long rc_q = 0; rc_q < \(ds[0]); rc_q++) \(out)[rc_q * \(ds[1]) + rc_q / \(m)] = 1.0;"]
             }
         case .diagonal(let a):
             let (r, c) = try matrix(a)
-            return ["for (long q = 0; q < \(r); q++) \(out)[q] = \(p(a))[q * \(c) + q];"]
+            return ["for (long rc_q = 0; rc_q < \(r); rc_q++) \(out)[rc_q] = \(p(a))[rc_q * \(c) + rc_q];"]
         case .diagonalMatrix(let v):
             let n = try count(v)
-            return ["for (long q = 0; q < \(n); q++) \(out)[q * \(n) + q] = \(p(v))[q];"]
+            return ["for (long rc_q = 0; rc_q < \(n); rc_q++) \(out)[rc_q * \(n) + rc_q] = \(p(v))[rc_q];"]
         case .kron(let a, let b):
             let (pa, qa) = try matrix(a), (rb, sb) = try matrix(b)
             helpers.insert("rc_kron")
@@ -200,7 +201,7 @@ struct PlanC {
         }
         let od = try dims(o)
         for (k, l) in outL.enumerated() where size[l] == nil && k < od.count { size[l] = od[k] }
-        func v(_ l: Character) -> String { "e_\(l.isUppercase ? "U" + l.lowercased() : String(l))" }
+        func v(_ l: Character) -> String { "rc_e\(l.isUppercase ? "U" + l.lowercased() : String(l))" }
         func offset(_ letters: [Character], _ ds: [String]) -> String {
             guard let first = letters.first else { return "0" }
             var s = v(first)
@@ -218,11 +219,11 @@ struct PlanC {
         switch e {
         case .operand(let b, let how):
             switch how {
-            case .full: return "\(p(b))[q]"
+            case .full: return "\(p(b))[rc_q]"
             case .scalar: return "\(p(b))[0]"
-            case .row: return "\(p(b))[i]"
-            case .column: return "\(p(b))[j]"
-            case .transposed: return "\(p(b))[j * \(rows) + i]"
+            case .row: return "\(p(b))[rc_i]"
+            case .column: return "\(p(b))[rc_j]"
+            case .transposed: return "\(p(b))[rc_j * \(rows) + rc_i]"
             }
         case .constant(let c): return Self.num(c)
         case .negate(let x): return "(-\(try entry(x, rows: rows)))"
