@@ -136,7 +136,7 @@ def main():
     load = sampler.stop().describe()[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = ["## export", "",
-             f"`bench/.venv/bin/python bench/export_bench.py{' --quick' if args.quick else ''}` — ricci {commit}, "
+             f"`{' '.join([Path(sys.executable).name, 'bench/export_bench.py'] + sys.argv[1:])}` — ricci {commit}, "
              f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
              f"{os.cpu_count()} cores (shared), jax {jax.__version__}, numpy {np.__version__}, float64 on CPU. "
              f"Medians of {args.runs} calls after a warm-up, best of {args.rounds} alternating rounds. "

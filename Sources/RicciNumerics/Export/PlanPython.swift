@@ -167,7 +167,7 @@ struct PlanPython {
             let ds = try plan.buffers[o].shape.map(dim)
             switch f {
             case .constant(let c):
-                return ds.isEmpty ? ("xp.asarray(\(PythonExpr.number(c)).0)", 0) : ("xp.full(\(try shape(o)), \(PythonExpr.number(c)).0)", ds.count)
+                return ds.isEmpty ? ("xp.asarray(float(\(PythonExpr.number(c))))", 0) : ("xp.full(\(try shape(o)), float(\(PythonExpr.number(c))))", ds.count)
             case .identity: return ("xp.eye(\(ds[0]))", 2)
             case .reshapeRows:
                 helpers.insert("_delta_rows")
