@@ -22,6 +22,7 @@ import datetime
 import importlib.util
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -134,6 +135,7 @@ def main():
         rows.append(dict(key=key, title=c["title"], shapes=c["shapes"], best=best, agree=agree, nagree=nagree))
         print(key, {s: round(v, 2) for s, v in best.items()}, f"agree {agree:.1e} / {nagree:.1e}", flush=True)
     load = sampler.stop().describe()[0]
+    shutil.rmtree(work, ignore_errors=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = ["## export", "",
              f"`{' '.join([Path(sys.executable).name, 'bench/export_bench.py'] + sys.argv[1:])}` — ricci {commit}, "
