@@ -58,9 +58,10 @@ demo: release
 
 # Every test (XCTest), then every notebook (make notebooks); the last line is the plain summary
 # 'tests: N passed, M failed', counting the XCTest cases and the notebooks (one each).
-test: deps texdeps
+# The export tests (issue 13) run the exported NumPy/JAX modules in the notebooks' venv, C with cc.
+test: deps texdeps Notebooks/.venv/.installed
 	$(SWIFT) build
-	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
+	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 RICCI_REQUIRE_EXPORT_TOOLS=1 RICCI_EXPORT_PYTHON=$(CURDIR)/Notebooks/.venv/bin/python $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	$(MAKE) --no-print-directory notebooks 2>&1 | tee .build/notebooks.log; nbstatus=$$?; \
 	line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
@@ -103,6 +104,7 @@ bench: release $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/contract_bench.py
 	$(BENCH_VENV)/bin/python bench/derive_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 	$(BENCH_VENV)/bin/python bench/grad_eval_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
+	$(BENCH_VENV)/bin/python bench/export_bench.py --ricci .build/release/ricci
 
 clean:
 	rm -rf .build

@@ -6,6 +6,6 @@ struct RicciCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ricci",
         abstract: "Tensor calculus for matrix expressions: derivatives in matrix and index notation, evaluation, contraction.",
-        subcommands: [Grad.self, Jacobian.self, Hessian.self, Derive.self, Check.self, Lower.self, Eval.self, Contract.self]
+        subcommands: [Grad.self, Jacobian.self, Hessian.self, Derive.self, Check.self, Lower.self, Eval.self, Contract.self, Export.self]
     )
 }

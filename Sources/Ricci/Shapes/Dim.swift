@@ -134,6 +134,14 @@ public final class DimTable: @unchecked Sendable {
         }
     }
 
+    /// The factors (a, b) of a dimension joined to a product a·b (kron, vec, reshaping deltas), if any
+    /// (for code generators that write such a size as the product of its factors).
+    public func productFactors(_ v: DimVar) -> (DimVar, DimVar)? {
+        let r = find(v.id)
+        for id in products.keys.sorted() where find(id) == r { return products[id] }
+        return nil
+    }
+
     /// True when the dimension is the concrete 1.
     public func isOne(_ a: DimVar) -> Bool { resolve(a) == .fixed(1) }
 
