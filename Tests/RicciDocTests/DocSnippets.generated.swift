@@ -14,20 +14,24 @@ final class DocSnippetTests: XCTestCase {
         print(EinsteinPrinter.print(lowered, format: .text))      // result = sqrt(...)^2
         var settings = EvaluationSettings(); settings.seed = 1; settings.dims = ["n": 5, "d": 3, "k": 4]
         let value = try Evaluator(program, settings: settings).run().value   // a Tensor, through GSL
+        XCTAssertEqual(value.order, 0)
         let a = try Tensor(rows: [[1, 2], [3, 4]]), b = try Tensor(rows: [[0, 1], [1, 0]])
         let c = try Einsum.einsum("ij,jk->ik", [a, b])             // planned contraction, GEMMs in OpenBLAS
+        XCTAssertEqual(c.data.description, #"[2.0, 1.0, 4.0, 3.0]"#)
     }
 
-    // README.md, line 134
+    // README.md, line 136
     func test_README_2() throws {
 
         let g = try Derivatives.derivative(of: "normF(X*W - Y)^2", wrt: "W", kind: .gradient)
         XCTAssertEqual(g.matrix, #"2*X'*(X*W - Y)"#)
         XCTAssertEqual(g.einstein, #"G[k, l] = 2*(X[s, i]*W[i, l] - Y[s, l])*X[s, k]"#)
         XCTAssertEqual(g.latex, #"G = 2 {X}^{\top} \left(X W - Y\right)"#)
-        g.index         // the simplified index form (an IndexExpr)
+        // g.index: the simplified index form (an IndexExpr), free indices k, l
+        XCTAssertEqual(g.index.free.count, 2)
         var settings = EvaluationSettings(); settings.seed = 1         // random inputs, default sizes
-        let value = try g.evaluate(settings: settings)     // RicciNumerics: the result's value through GSL
+        let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
+        XCTAssertEqual(value.order, 2)
     }
 
     // Sources/Ricci/Ricci.docc/GettingStarted.md, line 26
@@ -184,7 +188,8 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(derivation.steps.first?.text, #"φ = A : A"#)
         XCTAssertEqual(derivation.steps.last?.text, #"∂φ/∂W = 2·A : Γ"#)
         XCTAssertEqual(derivation.steps.last?.rule, #"the chain rule by a double dot: ∂φ/∂W = (∂φ/∂A) : Γ"#)
-        let latex = DerivationReport(derivation).standalone()   // compiles with pdflatex
+        let document = DerivationReport(derivation).standalone()   // a document pdflatex compiles
+        XCTAssertEqual(document.hasPrefix("\\documentclass"), true)
     }
 
     // Sources/Ricci/Ricci.docc/LayoutsAndConventions.md, line 28
@@ -303,7 +308,7 @@ final class DocSnippetTests: XCTestCase {
         print(plan)                            // the table `ricci contract --path` prints
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 79
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 80
     func test_RicciNumerics_Numbers_3() throws {
 
         let plan = try Einsum.plan("ij,ijkl->kl", shapes: [[3, 4], [3, 4, 5, 6]])   // A : Γ
@@ -316,17 +321,17 @@ final class DocSnippetTests: XCTestCase {
         }
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 108
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 109
     func test_RicciNumerics_Numbers_4() throws {
 
         var settings = EvaluationSettings()
         settings.values["A"] = try Tensor(rows: [[2, 0], [0, 4]])
         settings.values["x"] = Tensor(vector: [1, 1])
         let r = try Evaluator.evaluate(source: "A: matrix(2, 2); x: vector(2); x'*inv(A)*x", settings: settings)
-        r.value.scalarValue                    // 0.75
+        XCTAssertEqual(r.value.scalarValue, 0.75)
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 132
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 133
     func test_RicciNumerics_Numbers_5() throws {
 
         var caught: NumericError?
@@ -335,7 +340,7 @@ final class DocSnippetTests: XCTestCase {
         print(caught?.description ?? "")   // refusing to allocate a tensor of shape (100000, 100000): it would need …
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 150
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 151
     func test_RicciNumerics_Numbers_6() throws {
 
         let source = "A: matrix(2, 2); b: vector(2); inv(A)*b"
@@ -376,10 +381,12 @@ let lowered = try Lowerer.lower(program)                  // the index form
 print(EinsteinPrinter.print(lowered, format: .text))      // result = sqrt(...)^2
 var settings = EvaluationSettings(); settings.seed = 1; settings.dims = ["n": 5, "d": 3, "k": 4]
 let value = try Evaluator(program, settings: settings).run().value   // a Tensor, through GSL
+value.order                                                // 0
 let a = try Tensor(rows: [[1, 2], [3, 4]]), b = try Tensor(rows: [[0, 1], [1, 0]])
 let c = try Einsum.einsum("ij,jk->ik", [a, b])             // planned contraction, GEMMs in OpenBLAS
+c.data.description                                         // "[2.0, 1.0, 4.0, 3.0]"
 """##),
-        DocSnippet(file: "README.md", line: 134, text: ##"""
+        DocSnippet(file: "README.md", line: 136, text: ##"""
 import Ricci
 import RicciNumerics
 
@@ -387,9 +394,11 @@ let g = try Derivatives.derivative(of: "normF(X*W - Y)^2", wrt: "W", kind: .grad
 g.matrix        // "2*X'*(X*W - Y)"
 g.einstein      // "G[k, l] = 2*(X[s, i]*W[i, l] - Y[s, l])*X[s, k]"
 g.latex         // "G = 2 {X}^{\top} \left(X W - Y\right)"
-g.index         // the simplified index form (an IndexExpr)
+// g.index: the simplified index form (an IndexExpr), free indices k, l
+g.index.free.count   // 2
 var settings = EvaluationSettings(); settings.seed = 1         // random inputs, default sizes
-let value = try g.evaluate(settings: settings)     // RicciNumerics: the result's value through GSL
+let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
+value.order     // 2
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/GettingStarted.md", line: 26, text: ##"""
 import Ricci
@@ -537,7 +546,8 @@ let derivation = try Derivations.derive(source: p1, wrt: "W")
 derivation.steps.first?.text        // "φ = A : A"
 derivation.steps.last?.text         // "∂φ/∂W = 2·A : Γ"
 derivation.steps.last?.rule         // "the chain rule by a double dot: ∂φ/∂W = (∂φ/∂A) : Γ"
-let latex = DerivationReport(derivation).standalone()   // compiles with pdflatex
+let document = DerivationReport(derivation).standalone()   // a document pdflatex compiles
+document.hasPrefix("\\documentclass")                      // true
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/LayoutsAndConventions.md", line: 28, text: ##"""
 import Ricci
@@ -645,7 +655,7 @@ plan.steps.count                       // 2
 plan.flops * 50 < plan.naiveFlops      // true
 print(plan)                            // the table `ricci contract --path` prints
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 79, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 80, text: ##"""
 import RicciNumerics
 
 let plan = try Einsum.plan("ij,ijkl->kl", shapes: [[3, 4], [3, 4, 5, 6]])   // A : Γ
@@ -657,7 +667,7 @@ for _ in 0..<3 {
     y.shape.description                // "[5, 6]"
 }
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 108, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 109, text: ##"""
 import RicciNumerics
 
 var settings = EvaluationSettings()
@@ -666,7 +676,7 @@ settings.values["x"] = Tensor(vector: [1, 1])
 let r = try Evaluator.evaluate(source: "A: matrix(2, 2); x: vector(2); x'*inv(A)*x", settings: settings)
 r.value.scalarValue                    // 0.75
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 132, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 133, text: ##"""
 import RicciNumerics
 
 var caught: NumericError?
@@ -674,7 +684,7 @@ do { _ = try Tensor(zeros: [100_000, 100_000]) } catch let e as NumericError { c
 caught == .tooLarge(shape: [100_000, 100_000], bytes: "80.0 GB (80000000000 bytes)")   // true
 print(caught?.description ?? "")   // refusing to allocate a tensor of shape (100000, 100000): it would need …
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 150, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 151, text: ##"""
 import Ricci
 import RicciNumerics
 

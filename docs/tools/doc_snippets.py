@@ -10,8 +10,8 @@ A line that is a bare expression followed by a comment holding one double-quoted
     g.matrix        // "2*X'*(X*W - Y)"
 
 states the expression's value: it becomes `XCTAssertEqual(g.matrix, #"2*X'*(X*W - Y)"#)` (the text
-between the quotes is taken literally, backslashes included, except `\\n`, which is a line break); `EXPR  // true` (or false, or an
-integer such as 37) states a Boolean or a number the same way. Other comments are left alone.
+between the quotes is taken literally, backslashes included, except `\\n`, which is a line break); `EXPR  // true` (or false, or a
+number such as 37 or 0.75) states a Boolean or a number the same way. Other comments are left alone.
 The file also records every block's text; DocSnippetsAreCurrentTests fails when the documents
 and this file differ, so a snippet cannot change without being compiled again.
 
@@ -60,7 +60,7 @@ def test_name(path, index):
 
 # `EXPR // "VALUE"`: a line that is an expression (no assignment, no keyword first) and a comment
 # that is only a double-quoted string, true, false or an integer.
-STATED = re.compile(r'^(\s*)(\S.*?)\s*//\s*("(.*)"|true|false|-?\d+)\s*$')
+STATED = re.compile(r'^(\s*)(\S.*?)\s*//\s*("(.*)"|true|false|-?\d+(?:\.\d+)?)\s*$')
 KEYWORDS = {"let", "var", "print", "try", "return", "if", "for", "while", "guard", "do", "func", "_"}
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 ASSIGNMENT = re.compile(r'(?<![=!<>])=(?![=])')
