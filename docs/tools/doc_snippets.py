@@ -30,8 +30,11 @@ IMPORTS = {"Ricci", "RicciNumerics", "Foundation"}
 
 def documents():
     """README.md, then every article of every catalog, by path (the order the Swift test uses)."""
-    articles = glob.glob("Sources/*/*.docc/**/*.md", root_dir=ROOT, recursive=True)
-    return ["README.md"] + sorted(a.replace(os.sep, "/") for a in articles)
+    articles = []
+    for catalog in glob.glob(os.path.join(ROOT, "Sources", "*", "*.docc")):
+        for folder, _, files in os.walk(catalog):
+            articles += [os.path.relpath(os.path.join(folder, f), ROOT).replace(os.sep, "/") for f in files if f.endswith(".md")]
+    return ["README.md"] + sorted(articles)
 
 
 def blocks(text):
