@@ -34,6 +34,17 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(value.order, 2)
     }
 
+    // Sources/Ricci/Ricci.docc/AddingABuiltinFunction.md, line 114
+    func test_Ricci_AddingABuiltinFunction_1() throws {
+
+        var settings = EvaluationSettings()
+        settings.seed = 4
+        settings.dims = ["n": 6]
+        let check = try DerivativeCheck.run(source: "x: vector(n); a: vector(n); a'*softplus(x)", wrt: "x", settings: settings)
+        XCTAssertEqual(check.result.matrix, #"a .* sigmoid(x)"#)
+        XCTAssertEqual(check.passed, true)
+    }
+
     // Sources/Ricci/Ricci.docc/GettingStarted.md, line 26
     func test_Ricci_GettingStarted_1() throws {
 
@@ -399,6 +410,16 @@ g.index.free.count   // 2
 var settings = EvaluationSettings(); settings.seed = 1         // random inputs, default sizes
 let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
 value.order     // 2
+"""##),
+        DocSnippet(file: "Sources/Ricci/Ricci.docc/AddingABuiltinFunction.md", line: 114, text: ##"""
+import RicciNumerics
+
+var settings = EvaluationSettings()
+settings.seed = 4
+settings.dims = ["n": 6]
+let check = try DerivativeCheck.run(source: "x: vector(n); a: vector(n); a'*softplus(x)", wrt: "x", settings: settings)
+check.result.matrix     // "a .* sigmoid(x)"
+check.passed            // true
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/GettingStarted.md", line: 26, text: ##"""
 import Ricci
