@@ -11,7 +11,7 @@ final class DocSnippetTests: XCTestCase {
 
         let program = try TypeChecker.check(source: "X: matrix(n, d); W: matrix(d, k); normF(X*W)^2")
         let lowered = try Lowerer.lower(program)                  // the index form
-        print(EinsteinPrinter.print(lowered, format: .text))      // result = sqrt(...)^2
+        print(EinsteinPrinter.print(lowered, format: .text))      // ... T[] = (X[s, k]*W[k, i])^2, result = sqrt(T)^2
         var settings = EvaluationSettings(); settings.seed = 1; settings.dims = ["n": 5, "d": 3, "k": 4]
         let value = try Evaluator(program, settings: settings).run().value   // a Tensor, through GSL
         XCTAssertEqual(value.order, 0)
@@ -389,7 +389,7 @@ import RicciNumerics
 
 let program = try TypeChecker.check(source: "X: matrix(n, d); W: matrix(d, k); normF(X*W)^2")
 let lowered = try Lowerer.lower(program)                  // the index form
-print(EinsteinPrinter.print(lowered, format: .text))      // result = sqrt(...)^2
+print(EinsteinPrinter.print(lowered, format: .text))      // ... T[] = (X[s, k]*W[k, i])^2, result = sqrt(T)^2
 var settings = EvaluationSettings(); settings.seed = 1; settings.dims = ["n": 5, "d": 3, "k": 4]
 let value = try Evaluator(program, settings: settings).run().value   // a Tensor, through GSL
 value.order                                                // 0
