@@ -1,5 +1,6 @@
 /// The output notations.
 public enum OutputFormat: String, Sendable, CaseIterable {
+    /// ASCII that parses back, Unicode for a terminal (ᵀ ⊙ ·), or LaTeX.
     case text, unicode, latex
 }
 
@@ -9,6 +10,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// definitions with an explicit left side (`T1[i, j] = ...`), so the printed program always means
 /// exactly the index form.
 public struct EinsteinPrinter {
+    /// The notation printed.
     public var format: OutputFormat
     let dims: DimTable
     /// Names that hoisted definitions must not take.
@@ -26,6 +28,7 @@ public struct EinsteinPrinter {
     /// tensor, or are tied by a delta to one that does); a delta on other indices prints as `eye(d)[i, j]`.
     var ranged: Set<Index> = []
 
+    /// A printer in `format` over the dimensions `dims`, whose hoisted names avoid `taken`.
     public init(format: OutputFormat, dims: DimTable, taken: Set<String>) {
         self.format = format
         self.dims = dims

@@ -11,6 +11,7 @@ public final class Simplifier {
     /// Why the last top-level ``simplify(_:)`` stopped.
     public private(set) var stopReason = ""
 
+    /// A simplifier whose fresh indices come from `generator`.
     public init(generator: IndexGenerator) { self.gen = generator }
 
     /// The simplified expression (same free indices, same value).
