@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench clean notebooks
+.PHONY: deps texdeps build release demo test bench clean notebooks docs snippets
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -105,6 +105,22 @@ bench: release $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/derive_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 	$(BENCH_VENV)/bin/python bench/grad_eval_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 	$(BENCH_VENV)/bin/python bench/export_bench.py --ricci .build/release/ricci
+
+# The DocC catalogs (Sources/Ricci/Ricci.docc, Sources/RicciNumerics/RicciNumerics.docc) and the
+# symbols' comments, as one static site in docs/api/ (serve it: python3 -m http.server -d docs/api,
+# then open /documentation/ricci). Any DocC warning — a broken symbol or article link first of all —
+# fails the build; then every public symbol must have a summary line (docs/tools/check_doc_summaries.py).
+docs: deps
+	rm -rf docs/api
+	$(SWIFT) package --allow-writing-to-directory docs/api generate-documentation \
+		--target Ricci --target RicciNumerics --enable-experimental-combined-documentation \
+		--warnings-as-errors --output-path docs/api
+	python3 docs/tools/check_doc_summaries.py
+
+# Regenerates the snippet tests (Tests/RicciDocTests) from the ```swift blocks of README.md and of
+# the articles; `swift test` fails while they differ from the documents.
+snippets:
+	python3 docs/tools/doc_snippets.py
 
 clean:
 	rm -rf .build

@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `make docs`: the DocC catalogs (Sources/*/*.docc) built to static HTML; no code depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The symbolic core: parsing, shapes, index form, lowering, printing. No numerics, no C.
@@ -27,5 +29,7 @@ let package = Package(
         .testTarget(name: "RicciNumericsTests", dependencies: ["Ricci", "RicciNumerics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RicciCLITests", dependencies: ["Ricci", "RicciNumerics"]),
+        // The ```swift blocks of README.md and of the DocC articles, one test each (make snippets).
+        .testTarget(name: "RicciDocTests", dependencies: ["Ricci", "RicciNumerics"]),
     ]
 )

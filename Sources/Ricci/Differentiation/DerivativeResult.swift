@@ -1,17 +1,20 @@
 /// What is differentiated: a gradient (scalar by anything), a Jacobian (anything by anything) or a
 /// Hessian (second derivative of a scalar).
 public enum DerivativeKind: String, Sendable, CaseIterable {
+    /// The derivative of a scalar, in the variable's shape; a Jacobian of order p + q; a Hessian, the second derivative of a scalar.
     case gradient, jacobian, hessian
 }
 
 /// The layout of a gradient (SYNTAX.md section 4): denominator (the variable's shape, the default)
 /// or numerator (transposed: a row vector, Wᵀ).
 public enum Layout: String, Sendable, CaseIterable {
+    /// Denominator: the gradient has the variable's shape; numerator: it is transposed.
     case denominator, numerator
 }
 
 /// The printed form a result program uses for its last line.
 public enum ResultForm: Sendable {
+    /// Matrix notation (section 2), or Einstein notation (section 3).
     case matrix, einstein
 }
 
@@ -94,6 +97,7 @@ public struct DerivativeResult: Sendable {
 
 /// A named intermediate of a result: its matrix form (nil if none) and its Einstein lines.
 public struct Intermediate: Sendable, Hashable {
+    /// The name the forms use (`E`, `H1`, `dH2`).
     public var name: String
     /// The value in matrix notation, or the definition as the program wrote it.
     public var matrix: String?

@@ -2,8 +2,11 @@
 ///
 /// Equality is by id only; display names are assigned when printing.
 public struct Index: Hashable, Sendable, Comparable {
+    /// The interned id: the index's identity.
     public let id: Int
+    /// The preferred display name (`i`, `k`); printers make names unique.
     public let hint: String
+    /// The dimension the index ranges over.
     public let dim: DimVar
 
     public static func == (a: Index, b: Index) -> Bool { a.id == b.id }
@@ -14,7 +17,9 @@ public struct Index: Hashable, Sendable, Comparable {
 /// Makes fresh indices with deterministic ids.
 public final class IndexGenerator: @unchecked Sendable {
     private var next = 0
+    /// A generator whose first index has id 1.
     public init() {}
+    /// A new index with the next id, the display hint `hint`, over `dim`.
     public func fresh(_ hint: String, _ dim: DimVar) -> Index {
         next += 1
         return Index(id: next, hint: hint, dim: dim)
@@ -37,6 +42,7 @@ public enum ScalarFunction: Hashable, Sendable {
 
 /// A matrix-level function kept whole in the index form (its argument has its own indices).
 public enum MatrixAtom: String, Hashable, Sendable {
+    /// The inverse, the determinant, the log-determinant, the Kronecker product, `vec` and the column-wise softmax.
     case inv, det, logdet, kron, vec, softmax
 }
 
@@ -73,8 +79,11 @@ public indirect enum Factor: Hashable, Sendable {
 
 /// A coefficient times a product of factors; indices not free in the enclosing expression are summed.
 public struct Term: Hashable, Sendable {
+    /// The constant factor.
     public var coefficient: Double
+    /// The factors of the product, in canonical order after simplification.
     public var factors: [Factor]
+    /// A term `coefficient · Π factors`.
     public init(_ coefficient: Double, _ factors: [Factor]) {
         self.coefficient = coefficient
         self.factors = factors
@@ -83,8 +92,11 @@ public struct Term: Hashable, Sendable {
 
 /// A sum of terms with an ordered list of free indices: the index form of DESIGN.md.
 public struct IndexExpr: Hashable, Sendable {
+    /// The free indices, in the order of the result's axes.
     public var free: [Index]
+    /// The terms of the sum (none: zero).
     public var terms: [Term]
+    /// The sum of `terms` with the free indices `free`.
     public init(free: [Index], terms: [Term]) {
         self.free = free
         self.terms = terms

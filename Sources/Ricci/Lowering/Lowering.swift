@@ -2,6 +2,7 @@
 public struct LoweredStatement: Hashable, Sendable {
     /// The defined name, or `nil` for the objective written as a bare expression.
     public var name: String?
+    /// The right side in index form; its free indices are the left side's.
     public var expr: IndexExpr
     /// Whether the statement was an Einstein-notation statement with the implicit rule.
     public var implicit: Bool
@@ -9,7 +10,9 @@ public struct LoweredStatement: Hashable, Sendable {
 
 /// A program in index form: its statements in order (the last is the objective).
 public struct LoweredProgram: Sendable {
+    /// The checked program that was lowered (names, shapes, dimensions).
     public var typed: TypedProgram
+    /// One lowered statement per statement of the program, in order.
     public var statements: [LoweredStatement]
 }
 

@@ -4,6 +4,7 @@ public struct DerivationReport: Sendable {
     /// The derivation printed.
     public let derivation: Derivation
 
+    /// A report of `derivation`.
     public init(_ derivation: Derivation) { self.derivation = derivation }
 
     /// One step per line, with the identity it uses.

@@ -1,9 +1,12 @@
 /// The printed forms of derivative results: text (a program fragment that parses back), Unicode,
 /// LaTeX, and the JSON object of SYNTAX.md section 5.
 public struct DerivativeReport: Sendable {
+    /// The program, as given.
     public let source: String
+    /// One result per variable, in the order asked for.
     public let results: [DerivativeResult]
 
+    /// A report of `results`, derivatives of `source`.
     public init(source: String, results: [DerivativeResult]) {
         self.source = source
         self.results = results

@@ -1,5 +1,6 @@
 /// The output notations.
 public enum OutputFormat: String, Sendable, CaseIterable {
+    /// ASCII that parses back, Unicode for a terminal (ᵀ ⊙ ·), or LaTeX.
     case text, unicode, latex
 }
 
@@ -9,6 +10,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// definitions with an explicit left side (`T1[i, j] = ...`), so the printed program always means
 /// exactly the index form.
 public struct EinsteinPrinter {
+    /// The notation printed.
     public var format: OutputFormat
     let dims: DimTable
     /// Names that hoisted definitions must not take.
@@ -30,6 +32,7 @@ public struct EinsteinPrinter {
     /// as a dimension, `a[j]*X[j, a]` as a variable).
     var reservedIndexNames: Set<String>
 
+    /// A printer in `format` over the dimensions `dims`, whose hoisted names avoid `taken`.
     public init(format: OutputFormat, dims: DimTable, taken: Set<String>) {
         self.format = format
         self.dims = dims

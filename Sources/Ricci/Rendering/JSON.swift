@@ -1,9 +1,14 @@
 /// A minimal JSON value with deterministic key order, for the `--format json` outputs.
 public indirect enum JSON: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number (integers print without a fraction).
     case number(Double)
+    /// A string, escaped when serialized.
     case string(String)
+    /// An array.
     case array([JSON])
     /// Keys keep their order.
     case object([(String, JSON)])

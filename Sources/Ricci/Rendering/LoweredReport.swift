@@ -2,8 +2,10 @@ import Foundation
 
 /// The result of `ricci lower` in every output form.
 public struct LoweredReport: Sendable {
+    /// The lowered program reported.
     public let lowered: LoweredProgram
 
+    /// A report of `lowered`.
     public init(_ lowered: LoweredProgram) { self.lowered = lowered }
 
     /// The whole program in Einstein notation.

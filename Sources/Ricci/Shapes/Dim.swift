@@ -1,6 +1,8 @@
 /// A resolved dimension: a concrete size or a symbolic name.
 public enum Dim: Hashable, Sendable, CustomStringConvertible {
+    /// A concrete size.
     case fixed(Int)
+    /// A symbolic dimension, by name.
     case named(String)
 
     public var description: String {
@@ -16,6 +18,7 @@ public enum Dim: Hashable, Sendable, CustomStringConvertible {
 
 /// A dimension variable: an id into a ``DimTable``.
 public struct DimVar: Hashable, Sendable {
+    /// The variable's id in its table.
     public let id: Int
 }
 
@@ -37,6 +40,7 @@ public final class DimTable: @unchecked Sendable {
     /// Where each product dimension came from (for error messages).
     private var productOrigins: [Int: (what: String, location: SourceLocation)] = [:]
 
+    /// An empty table.
     public init() {}
 
     /// The dimension variable of a concrete size.

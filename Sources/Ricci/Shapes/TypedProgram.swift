@@ -7,18 +7,23 @@ public struct TypedProgram: Sendable {
         /// The indices of an indexed left side, or the implicit free indices (alphabetical) of an
         /// Einstein-notation right side; `nil` for matrix notation.
         public var indices: [String]?
+        /// The checked right side (or the bare expression).
         public var value: TypedExpr
         /// The dimension of every index name used in the statement.
         public var indexDims: [String: DimVar]
         /// The shape of the statement's value as a tensor.
         public var shape: [DimVar]
+        /// Where the statement starts.
         public var location: SourceLocation
     }
 
+    /// The parsed program.
     public let program: Program
+    /// The dimensions, unified over the whole program.
     public let dims: DimTable
     /// Every name, in order of first appearance.
     public var names: [String]
+    /// Every name's symbol: kind, properties, definition.
     public var symbols: [String: Symbol]
     /// Definitions and bare expressions in program order; the last one is the objective.
     public var statements: [Statement]

@@ -16,6 +16,7 @@ public final class Simplifier {
     /// Orientations and symmetry checks already made (for ``structure``).
     let symmetryMemo = SymmetryMemo()
 
+    /// A simplifier whose fresh indices come from `generator`.
     public init(generator: IndexGenerator) { self.gen = generator }
 
     /// The simplified expression (same free indices, same value).

@@ -1,6 +1,8 @@
 /// The built-in entrywise functions ℝ→ℝ (SYNTAX.md section 2).
 public enum EntrywiseFunction: String, Hashable, Sendable, CaseIterable {
+    /// The functions of SYNTAX.md section 2; `step` is the Heaviside function (relu′), `sigmoid(x)` is 1/(1 + exp(−x)).
     case exp, log, sin, cos, tan, tanh, sigmoid, relu, step, sqrt, abs, sign, softplus
+    /// Inverse trigonometric and hyperbolic functions (`arcsin`, `arccos`, `arctan` are aliases).
     case asin, acos, atan, sinh, cosh, atanh
 
     /// Accepted alternate spellings.
@@ -12,11 +14,13 @@ public enum EntrywiseFunction: String, Hashable, Sendable, CaseIterable {
 
 /// Reductions to a scalar.
 public enum Reduction: String, Hashable, Sendable, CaseIterable {
+    /// Sum of all entries, trace, Euclidean/Frobenius norm, Frobenius norm, sum of absolute values, log-sum-exp.
     case sum, tr, norm2, normF, norm1, logsumexp
 }
 
 /// Matrix-level built-ins.
 public enum MatrixFunction: String, Hashable, Sendable, CaseIterable {
+    /// Inverse, determinant, log-determinant, diagonal (read or made), diagonal matrix, Kronecker product, vec, softmax.
     case inv, det, logdet, diag, Diag, kron, vec, softmax
 
     /// How many arguments the function takes.
@@ -25,11 +29,13 @@ public enum MatrixFunction: String, Hashable, Sendable, CaseIterable {
 
 /// Constructors of constant matrices.
 public enum Constructor: String, Hashable, Sendable, CaseIterable {
+    /// `eye(d)`, `ones(d)` or `ones(r, c)`, `zeros(r, c)`.
     case eye, ones, zeros
 }
 
 /// Every built-in name a user can call, for lookups and "did you mean" suggestions.
 public enum Builtins {
+    /// Every built-in name, aliases included.
     public static var allNames: [String] {
         EntrywiseFunction.allCases.map(\.rawValue) + Array(EntrywiseFunction.aliases.keys)
             + Reduction.allCases.map(\.rawValue) + MatrixFunction.allCases.map(\.rawValue)

@@ -6,6 +6,7 @@ public struct Lexer {
     private var column = 1
     private var depth = 0
 
+    /// A lexer over `source`.
     public init(_ source: String) { chars = Array(source) }
 
     /// Tokenizes the whole input; the last token is `.end`.

@@ -4,12 +4,17 @@
 public struct RicciError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The error families.
     public enum Kind: String, Sendable {
+        /// Syntax, shape, unknown or misused name, argument count, Einstein index, a limit, a bad value, a numeric failure, input/output, command usage.
         case syntax, shape, name, arity, index, limit, value, numeric, io, usage
     }
+    /// The family, as a stable word.
     public var kind: Kind
+    /// What went wrong, for people.
     public var message: String
+    /// Where in the input (``SourceLocation/unknown`` when nowhere in particular).
     public var location: SourceLocation
 
+    /// An error of `kind` with `message`, at `location`.
     public init(_ kind: Kind, _ message: String, at location: SourceLocation = .unknown) {
         self.kind = kind
         self.message = message

@@ -1,16 +1,27 @@
 /// A lexical token of the Ricci language.
 public struct Token: Hashable, Sendable {
+    /// What a token is.
     public enum Kind: Hashable, Sendable {
+        /// A name.
         case identifier(String)
+        /// A numeric literal.
         case number(Double)
+        /// `+ - * / ^`.
         case plus, minus, star, slash, caret
+        /// `.*` (or ⊙), `./` (or ⊘), `.^`.
         case dotStar, dotSlash, dotCaret      // .*  ./  .^   (also ⊙ ⊘)
+        /// `:`, `'`, `ᵀ`, `->`.
         case colon, quote, superT, arrow      // :  '  ᵀ  ->
+        /// `( ) [ ] , =`.
         case lparen, rparen, lbracket, rbracket, comma, equals
+        /// A statement separator: a newline or `;`.
         case separator                        // newline or ;
+        /// The end of the input.
         case end
     }
+    /// What the token is.
     public var kind: Kind
+    /// Where it starts.
     public var location: SourceLocation
 
     /// How the token is written, for error messages.

@@ -15,9 +15,13 @@ import Ricci
 public struct ClaimCheck: Sendable {
     /// The verdict.
     public enum Verdict: String, Sendable, CaseIterable {
+        /// The claim equals the true derivative at every point compared.
         case correct
+        /// The claim's shape differs from the true derivative's.
         case wrongShape = "wrong shape"
+        /// The shapes agree, the values do not.
         case wrongValues = "wrong values"
+        /// The claim does not parse or type-check.
         case doesNotParse = "does not parse"
     }
 
@@ -39,6 +43,7 @@ public struct ClaimCheck: Sendable {
 
     /// The claim as given.
     public var claim: String
+    /// Correct, wrong shape, wrong values, or does not parse.
     public var verdict: Verdict
     /// The shape of the true derivative (SYNTAX.md section 4).
     public var expectedShape: [Dim]
@@ -50,6 +55,7 @@ public struct ClaimCheck: Sendable {
     public var errors: [Double]
     /// The seeds of the points compared.
     public var seeds: [UInt64]
+    /// The common mistake the claim's values match, when one does.
     public var diagnosis: Diagnosis?
     /// The explanation in plain words.
     public var message: String
@@ -75,11 +81,16 @@ public struct ClaimCheck: Sendable {
     /// Checks `claim` as the derivative of `source` by `wrt`.
     ///
     /// - Parameters:
+    ///   - source: the program (SYNTAX.md); its last statement is the objective.
+    ///   - wrt: the variable.
+    ///   - claim: the claimed derivative, an expression of the language over the program's names.
     ///   - kind: gradient (default for a scalar objective), Jacobian (default otherwise) or Hessian.
+    ///   - layout: the layout of a gradient.
     ///   - settings: sizes, given values, stand-ins and the seed of the first point; the other
     ///     points use the next seeds and (when neither sizes nor values are given) other distinct sizes.
     ///   - points: how many random points the values are compared at.
-    /// - Throws: ``RicciError`` when the *program* does not check or cannot be differentiated; every
+    ///   - tolerance: the largest relative error that still counts as equal.
+    /// - Throws: ``/Ricci/RicciError`` when the *program* does not check or cannot be differentiated; every
     ///   problem of the claim is a verdict, not an error.
     public static func run(source: String, wrt: String, claim: String, kind: DerivativeKind? = nil,
                            layout: Layout = .denominator, settings: EvaluationSettings, points: Int = 3,

@@ -94,8 +94,9 @@ public enum FiniteDifferences {
     ///   - source: a program (SYNTAX.md); its last statement is the objective.
     ///   - wrt: the name of an input (declared or undeclared, not defined by the program).
     ///   - settings: dimension sizes, given values, built-in stand-ins and the seed for the rest.
+    ///   - options: the difference formula and how `symmetric`/`spd` inputs are perturbed.
     /// - Returns: the derivative, shape objective.shape + wrt.shape, and the point it was taken at.
-    /// - Throws: ``RicciError`` when the program does not check or evaluate, or `wrt` is not an input.
+    /// - Throws: ``/Ricci/RicciError`` when the program does not check or evaluate, or `wrt` is not an input.
     public static func derivative(of source: String, wrt: String, settings: EvaluationSettings,
                                   options: Options = Options()) throws -> Result {
         let point = try Point(source: source, wrt: wrt, settings: settings, convention: options.symmetric)
@@ -109,7 +110,12 @@ public enum FiniteDifferences {
     /// Second differences lose more digits to cancellation than first differences of a gradient;
     /// when a gradient program is at hand, ``hessian(ofGradientProgram:wrt:at:settings:options:)``
     /// is better conditioned.
-    /// - Throws: ``RicciError`` (kind `.usage`) when the objective is not a scalar.
+    /// - Parameters:
+    ///   - source: a program whose objective is a scalar.
+    ///   - wrt: the name of an input.
+    ///   - settings: dimension sizes, given values, built-in stand-ins and the seed for the rest.
+    ///   - options: the difference formula (by default ``Options/secondOrder``).
+    /// - Throws: ``/Ricci/RicciError`` (kind `.usage`) when the objective is not a scalar.
     public static func hessian(of source: String, wrt: String, settings: EvaluationSettings,
                                options: Options = .secondOrder) throws -> Result {
         let point = try Point(source: source, wrt: wrt, settings: settings, convention: options.symmetric)

@@ -17,6 +17,7 @@ public enum ContractionPlanner {
     ///   - inputs: the labels of each operand (a label repeated within one operand means its diagonal).
     ///   - output: the labels of the result, distinct, each present in some input.
     ///   - sizes: the size of every label.
+    ///   - strategy: how the order is chosen (``PathStrategy``).
     /// - Throws: ``NumericError/einsum(_:)`` for invalid labels or sizes.
     public static func plan(inputs: [[Int]], output: [Int], sizes: [Int: Int],
                             strategy: PathStrategy = .auto) throws -> ContractionPlan {

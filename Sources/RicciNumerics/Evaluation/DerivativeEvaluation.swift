@@ -1,5 +1,6 @@
 import Ricci
 
+/// Values of symbolic results.
 extension DerivativeResult {
     /// The derivative's value through GSL: its printed program (the matrix form when there is one,
     /// else the Einstein form) evaluated with `settings` — given values, sizes, or random inputs from

@@ -68,6 +68,7 @@ public enum EvalReport {
         return rec(0, 0)
     }
 
+    /// The `--format json` object of an evaluation: shape, value, inputs, sizes, stand-ins.
     public static func json(_ r: Evaluation) -> JSON {
         .object([
             ("shape", .array(r.value.shape.map { .number(Double($0)) })),
@@ -78,6 +79,7 @@ public enum EvalReport {
         ])
     }
 
+    /// The text report of an evaluation: sizes, stand-ins, shape, then the value.
     public static func text(_ r: Evaluation) -> String {
         var out = ""
         if !r.sizes.isEmpty {

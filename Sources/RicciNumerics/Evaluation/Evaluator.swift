@@ -11,11 +11,13 @@ public struct EvaluationSettings: Sendable {
     public var functions: [String: EntrywiseFunction] = [:]
     /// Seed for random inputs and function instances; `nil` means inputs must all be given.
     public var seed: UInt64?
+    /// No sizes, no values, no seed.
     public init() {}
 }
 
 /// The value of a program and the inputs it was computed from.
 public struct Evaluation: Sendable {
+    /// The objective's value.
     public var value: Tensor
     /// Every input (given or drawn), in program order.
     public var inputs: [(String, Tensor)]
@@ -40,6 +42,7 @@ public final class Evaluator {
     var labels: [String: Int] = [:]
     var indexDims: [String: DimVar] = [:]
 
+    /// An evaluator of `program` with `settings`; ``run()`` evaluates it.
     public init(_ program: TypedProgram, settings: EvaluationSettings) {
         self.program = program
         self.settings = settings

@@ -4,6 +4,7 @@ import Ricci
 /// A concrete smooth function standing in for a user `elementwise` function:
 /// h(x) = a·sin(b·x + c) + d·x, with all its derivatives in closed form.
 public struct ElementwiseInstance: Sendable {
+    /// The coefficients of a·sin(b·x + c) + d·x.
     public var a, b, c, d: Double
 
     /// Draws the coefficients.
@@ -33,12 +34,16 @@ public struct ElementwiseInstance: Sendable {
 /// A concrete smooth map standing in for an opaque `function`: F(U)_r = tanh(Σ_a C_ra U_a + b_r),
 /// with Jacobian F'(U)_ra = (1 − F(U)_r²) C_ra.
 public struct OpaqueInstance: Sendable {
+    /// The shape of F(U).
     public let resultShape: [Int]
+    /// The shape of U.
     public let argumentShape: [Int]
     /// C as a (result count) × (argument count) matrix.
     public let c: Tensor
+    /// b, one entry per entry of the result.
     public let b: Tensor
 
+    /// Draws C and b for a map from `argument`-shaped to `result`-shaped tensors.
     public init(result: [Int], argument: [Int], random: inout RandomSource) throws {
         resultShape = result
         argumentShape = argument
