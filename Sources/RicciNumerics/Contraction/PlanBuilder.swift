@@ -55,7 +55,7 @@ struct PlanBuilder {
             }
             let summed = unique.filter { !kept.contains($0) }
             let resultSize = size(kept)
-            let work = summed.isEmpty ? resultSize : size(unique)
+            let work = size(unique) * (summed.isEmpty ? 1 : 2)  // opt_einsum's flop_count for one term
             steps.append(.init(lhs: index, rhs: nil, result: nextID, labels: kept, summed: summed, flops: work, size: resultSize))
             flops += work
             largest = max(largest, resultSize)
