@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench clean notebooks
+.PHONY: deps texdeps build release demo test bench bench-contract clean notebooks
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -103,6 +103,10 @@ bench: release $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/contract_bench.py
 	$(BENCH_VENV)/bin/python bench/derive_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 	$(BENCH_VENV)/bin/python bench/grad_eval_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
+
+# Only the contraction benchmark (plan quality against opt_einsum, execution against NumPy).
+bench-contract: release $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/contract_bench.py --ricci .build/release/ricci
 
 clean:
 	rm -rf .build

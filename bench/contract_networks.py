@@ -46,15 +46,18 @@ def _plan(eq, shapes, optimize, queue):
 
 def plan_with_timeout(eq, shapes, optimize, timeout):
     """opt_einsum's plan in a child process; None when it does not finish within `timeout` seconds."""
-    queue = mp.Queue()
-    proc = mp.Process(target=_plan, args=(eq, shapes, optimize, queue))
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_plan, args=(eq, shapes, optimize, queue))
     proc.start()
-    proc.join(timeout)
+    try:
+        result = queue.get(timeout=timeout)
+    except Exception:  # queue.Empty: did not finish in time (or failed)
+        result = None
     if proc.is_alive():
         proc.terminate()
-        proc.join()
-        return None
-    return queue.get() if not queue.empty() else None
+    proc.join()
+    return result
 
 
 def opt_einsum_results(timeout, log=sys.stderr):
