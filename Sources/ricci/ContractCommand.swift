@@ -3,7 +3,8 @@ import Ricci
 import Foundation
 import RicciNumerics
 
-/// `ricci contract SUBSCRIPTS A.npy B.npy ... [-o OUT.npy] [--path] [--format text|json]`
+/// `ricci contract SUBSCRIPTS A.npy B.npy ... [-o OUT.npy] [--path [--plan-only]] [--format text|json]
+/// [--strategy auto|optimal|dp|greedy|random-greedy|naive] [--plan-seconds S] [--max-intermediate N|64MB] [--trials N]`
 struct Contract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Numeric tensor contraction with einsum subscripts on .npy (or .csv) files.",

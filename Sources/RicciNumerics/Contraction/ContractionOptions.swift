@@ -63,6 +63,7 @@ public struct ContractionOptions: Sendable, Equatable {
             throw NumericError.einsum("invalid memory limit '\(text)' (use a number of elements, e.g. 1000000, or bytes with a unit: 64MB, 1GiB)")
         }
         let elements = bytes.map { (value * $0 / 8).rounded(.down) } ?? value.rounded(.down)
+        guard elements.isFinite else { throw NumericError.einsum("memory limit '\(text)' is too large") }
         guard elements >= 1 else { throw NumericError.einsum("memory limit '\(text)' is less than one element (8 bytes)") }
         return elements
     }
