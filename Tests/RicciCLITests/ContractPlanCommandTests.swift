@@ -82,6 +82,17 @@ final class ContractPlanCommandTests: XCTestCase {
             XCTAssertEqual(r.status, 0, strategy + r.stdout + r.stderr)
             XCTAssertTrue(r.stdout.contains("\"planner\": \"\(strategy == "auto" ? "dp" : strategy)"), strategy + r.stdout.prefix(400))
         }
+        // random-greedy is reproducible from its seed, across processes (no hash-order dependence).
+        let runs = try (0..<2).map { _ in
+            try ricci(["contract", text] + files + ["--path", "--plan-only", "--format", "json", "--strategy", "random-greedy",
+                                                   "--trials", "12", "--plan-seconds", "60"])
+        }
+        let steps = runs.map { run -> String in
+            let plan = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["plan"] as? [String: Any]
+            let steps = (plan?["steps"]).flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) } ?? Data()
+            return "\(plan?["flops"] ?? "-") " + String(decoding: steps, as: UTF8.self)
+        }
+        XCTAssertEqual(steps[0], steps[1])
         let optimal = try ricci(["contract", text] + files + ["--path", "--plan-only", "--strategy", "optimal"])
         XCTAssertNotEqual(optimal.status, 0)
         XCTAssertTrue(optimal.stderr.contains("at most"), optimal.stderr)

@@ -19,7 +19,7 @@ enum ContractionDynamicProgramming {
     /// The most candidate pairs examined before giving up.
     static let maxPairs = 40_000_000_000
     /// The most subsets stored before giving up (about 100 bytes each).
-    static let maxEntries = 4_000_000
+    static let maxEntries = 2_000_000
 
     enum Outcome {
         case path([(Int, Int)])

@@ -82,8 +82,10 @@ enum ContractionGreedy {
             let found = others.compactMap { candidate(k1, $0) }
             if thermal != nil { for c in found { queue.push(c) } } else if let best = found.min() { queue.push(best) }
         }
-        for keys in dimToKeys.values {
-            let sorted = keys.sorted { (remaining[$0] ?? 0) < (remaining[$1] ?? 0) }
+        // Dictionary and Set orders vary between processes: iterate in a fixed order, so that the
+        // random draws (one per candidate) and hence the plans are reproducible from the seed.
+        for dim in dimToKeys.keys.sorted() {
+            let sorted = (dimToKeys[dim] ?? []).sorted { (remaining[$0] ?? 0) < (remaining[$1] ?? 0) }
             for i in 0..<max(0, sorted.count - 1) { push(sorted[i], Array(sorted[(i + 1)...])) }
         }
         while let chosen = choose(&queue, remaining, &thermal) {
@@ -109,7 +111,7 @@ enum ContractionGreedy {
             var partners = Set<ContractionLabelSet>()
             k12.forEach { dim in partners.formUnion(dimToKeys[dim] ?? []) }
             partners.remove(k12)
-            if !partners.isEmpty { push(k12, Array(partners)) }
+            if !partners.isEmpty { push(k12, partners.sorted { (remaining[$0] ?? 0) < (remaining[$1] ?? 0) }) }
         }
         // Outer products of what is left, smallest (by output size) first.
         var final = ContractionHeap<OuterEntry>()

@@ -13,11 +13,17 @@ public enum Einsum {
     /// operand; all axes with the same label must have the same size.
     /// - Throws: ``NumericError/einsum(_:)`` for inconsistent labels or sizes;
     ///   ``NumericError/tooLarge(shape:bytes:)`` when the plan would need an intermediate over the limit.
+    /// Planning takes at most ``labeledPlanSeconds`` (this is the evaluator's path, called often).
     public static func contract(_ operands: [(tensor: Tensor, labels: [Int])], output: [Int],
                                 strategy: PathStrategy = .auto) throws -> Tensor {
-        let plan = try plan(operands.map { ($0.tensor.shape, $0.labels) }, output: output, strategy: strategy)
+        let sizes = try labelSizes(operands.map { ($0.tensor.shape, $0.labels) })
+        let plan = try ContractionPlanner.plan(inputs: operands.map(\.labels), output: output, sizes: sizes,
+                                               options: ContractionOptions(strategy: strategy, planSeconds: labeledPlanSeconds))
         return try ContractionExecutor.execute(plan, operands: operands.map(\.tensor))
     }
+
+    /// The planning time budget of ``contract(_:output:strategy:)``, in seconds.
+    public static let labeledPlanSeconds = 0.1
 
     /// Plans a labeled contraction from shapes alone.
     public static func plan(_ operands: [(shape: [Int], labels: [Int])], output: [Int],
