@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench clean notebooks docs snippets
+.PHONY: deps texdeps build release demo test bench bench-contract clean notebooks docs snippets
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -121,6 +121,10 @@ docs: deps
 # the articles; `swift test` fails while they differ from the documents.
 snippets:
 	python3 docs/tools/doc_snippets.py
+
+# Only the contraction benchmark (plan quality against opt_einsum, execution against NumPy).
+bench-contract: release $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/contract_bench.py --ricci .build/release/ricci
 
 clean:
 	rm -rf .build

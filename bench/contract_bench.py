@@ -12,7 +12,12 @@ writes random inputs to a temporary folder, and measures, as medians of repeated
   * a 2000×2000 product: the engine against a C program calling cblas_dgemm from the system
     OpenBLAS (bench/dgemm_openblas.c, the same library the engine links) and numpy.matmul
     (NumPy's own bundled OpenBLAS build).
-Prints a markdown table and writes it under "## contract" in bench/RESULTS.md. Timings are never
+  * plan quality: the 48 random networks of bench/contract_networks.py (opt_einsum's
+    rand_equation, 3 to 60 operands), planned by `ricci contract --path --plan-only` (default
+    `--strategy auto --plan-seconds 1`, and `--plan-seconds 10` where auto fell back) against
+    opt_einsum's optimal/dp/greedy (each killed after --oe-timeout seconds), FLOPs counted alike
+    (opt_einsum's flop_count) and planning times side by side.
+Prints markdown tables and writes them under "## contract" in bench/RESULTS.md. Timings are never
 pass/fail.
 """
 import argparse
@@ -27,6 +32,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+import contract_networks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +90,62 @@ def fmt(seconds):
     return f"{seconds * 1e3:.2f} ms" if seconds < 10 else f"{seconds:.2f} s"
 
 
+def ricci_plan(ricci, eq, files, seconds):
+    out = run([ricci, "contract", eq, *files, "--path", "--plan-only", "--format", "json", "--plan-seconds", str(seconds)])
+    return json.loads(out.stdout)["plan"]
+
+
+def plan_quality(ricci, timeout):
+    """ricci's plans of the random networks against opt_einsum's, as markdown lines."""
+    import opt_einsum
+    print(f"planning {len(contract_networks.NETWORKS)} networks with opt_einsum (timeout {timeout} s each)", file=sys.stderr)
+    nets = contract_networks.opt_einsum_results(timeout)
+    lines = ["### Plan quality against opt_einsum", "",
+             f"- Networks: `opt_einsum.testing.rand_equation(n, regularity, n_out=2, d_min=2, d_max=5, seed)` for the "
+             f"{len(nets)} (n, regularity, seed) of `bench/contract_networks.py` (the same as the Swift test fixture).",
+             f"- opt_einsum {opt_einsum.__version__}: `contract_path(eq, *shapes, shapes=True, optimize=...)` for optimal "
+             f"(only n ≤ {contract_networks.OPTIMAL_MAX}), dp and greedy, each in a child process killed after {timeout:g} s "
+             "(\"—\" = not run or did not finish). FLOPs are opt_einsum's `opt_cost` (its `flop_count`: size of all indices "
+             "of a step, ×2 when one is summed), the count ricci's plan also reports.",
+             "- ricci: `ricci contract EQ files --path --plan-only --format json` (default `--strategy auto --plan-seconds 1`); "
+             "where auto's dp did not finish in its share of the second, also `--plan-seconds 10`. Planning time is the "
+             "in-process `plan.planning_seconds`; opt_einsum's is timed around `contract_path` in its process.",
+             "- ratio = ricci FLOPs / best FLOPs of opt_einsum's optimal/dp/greedy (≤ 1.00 means ricci's plan is as cheap or cheaper).",
+             "",
+             "| n | reg. | seed | oe optimal | oe dp | oe greedy | ricci auto (1 s) | ratio | planner | ricci plan time | ricci auto (10 s) | ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    worst = 0.0
+    ratios = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, net in enumerate(nets):
+            files = []
+            for j, shape in enumerate(net["shapes"]):
+                files.append(os.path.join(tmp, f"n{k}_{j}.npy"))
+                np.save(files[-1], np.zeros(shape))
+            plan = ricci_plan(ricci, net["equation"], files, 1)
+            best = net["best_flops"]
+            ratio = plan["flops"] / best
+            worst = max(worst, ratio)
+            ratios.append(ratio)
+            long_cols = "— | —"
+            if plan.get("note"):
+                slow = ricci_plan(ricci, net["equation"], files, 10)
+                long_cols = f"{slow['flops']:.4g} ({slow['planner']}, {slow['planning_seconds']:.2f} s) | {slow['flops'] / best:.3f}"
+                worst = max(worst, slow["flops"] / best)
+
+            def cell(v):
+                return f"{v['flops']:.4g} ({v['seconds']:.3f} s)" if v else "—"
+
+            oe = net["opt_einsum"]
+            lines.append(f"| {net['n']} | {net['regularity']} | {net['seed']} | {cell(oe['optimal'])} | {cell(oe['dp'])} | "
+                         f"{cell(oe['greedy'])} | {plan['flops']:.4g} | {ratio:.3f} | {plan['planner']} | "
+                         f"{plan['planning_seconds']:.3f} s | {long_cols} |")
+            print(f"n={net['n']} r={net['regularity']} seed={net['seed']}: ricci/best {ratio:.3f} ({plan['planner']})", file=sys.stderr)
+    lines += ["", f"Worst ratio over all {len(nets)} networks and both budgets: {worst:.3f}; "
+              f"median ratio at 1 s: {statistics.median(ratios):.3f}.", ""]
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9, help="in-process repetitions per case")
@@ -90,6 +153,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best round's median is kept")
     parser.add_argument("--ricci", help="use this ricci binary instead of building")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
+    parser.add_argument("--oe-timeout", type=float, default=30, help="seconds per opt_einsum planner and network")
+    parser.add_argument("--skip-networks", action="store_true", help="skip the plan-quality comparison")
     args = parser.parse_args()
     ricci = args.ricci or build()
     linked = run(["ldd", ricci]).stdout
@@ -136,6 +201,8 @@ def main():
             print(f"{key}: numpy {fmt(np_in)}, ricci {fmt(rc_in)} (in-process); "
                   f"numpy {fmt(np_e2e)}, ricci {fmt(rc_e2e)} (end to end); rel. error {err:.1e}", file=sys.stderr)
 
+    network_lines = [] if args.skip_networks else plan_quality(ricci, args.oe_timeout)
+
     rc_mm = next(r["rc_in"] for r in rows if r["key"] == "d")
     gflop = 2 * 2000 ** 3 / 1e9
 
@@ -163,6 +230,7 @@ def main():
               f"| plain OpenBLAS, C `cblas_dgemm` (system libopenblas, as linked by ricci) | {fmt(c_blas)} | {gflop / c_blas:.1f} | 1.00 |",
               f"| ricci contract `ij,jk->ik` (gsl_blas_dgemm → OpenBLAS) | {fmt(rc_mm)} | {gflop / rc_mm:.1f} | {rc_mm / c_blas:.2f} |",
               f"| numpy `a @ b` ({np_blas}) | {fmt(np_mm)} | {gflop / np_mm:.1f} | {np_mm / c_blas:.2f} |", ""]
+    lines += network_lines
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

@@ -3,7 +3,8 @@ import Ricci
 import Foundation
 import RicciNumerics
 
-/// `ricci contract SUBSCRIPTS A.npy B.npy ... [-o OUT.npy] [--path] [--format text|json]`
+/// `ricci contract SUBSCRIPTS A.npy B.npy ... [-o OUT.npy] [--path [--plan-only]] [--format text|json]
+/// [--strategy auto|optimal|dp|greedy|random-greedy|naive] [--plan-seconds S] [--max-intermediate N|64MB] [--trials N]`
 struct Contract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Numeric tensor contraction with einsum subscripts on .npy (or .csv) files.",
@@ -11,7 +12,9 @@ struct Contract: ParsableCommand {
             SUBSCRIPTS follow numpy.einsum: 'ij,jk->ik', implicit output ('ij,jk'), repeated \
             indices for diagonals and traces ('ii->i', 'ii'), and '...' for broadcast axes. \
             The contraction order is planned first (--path prints the plan against the naive \
-            left-to-right order) and each pairwise step runs as BLAS GEMMs.
+            left-to-right order) and each pairwise step runs as BLAS GEMMs. Labels may be any \
+            character except ',', '-', '>' and '.', as in opt_einsum, so large networks can use \
+            more than 52 indices. --path --plan-only prints the plan from the .npy headers alone.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -31,8 +34,20 @@ struct Contract: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
-    @Option(help: "Planning strategy: auto, optimal, greedy or naive.")
+    @Option(help: "Planning strategy: auto, optimal, dp, greedy, random-greedy or naive.")
     var strategy: String = "auto"
+
+    @Option(name: .customLong("plan-seconds"), help: "Planning time budget in seconds (auto, dp, random-greedy).")
+    var planSeconds: Double = 1
+
+    @Option(name: .customLong("max-intermediate"), help: "Largest intermediate allowed: ELEMENTS, or bytes with a unit (64MB, 1GiB).")
+    var maxIntermediate: String?
+
+    @Option(help: "Most trials of random-greedy.")
+    var trials: Int = 256
+
+    @Flag(name: .customLong("plan-only"), help: "Only plan (with --path): read the .npy headers, compute nothing.")
+    var planOnly = false
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Benchmark: contract N times in-process and print the median time as JSON.", visibility: .hidden))
     var repetitions: Int?
@@ -48,18 +63,32 @@ struct Contract: ParsableCommand {
 
     private func execute() throws {
         guard let strategy = PathStrategy(rawValue: strategy) else {
-            throw NumericError.einsum("unknown strategy '\(strategy)' (use auto, optimal, greedy or naive)")
+            throw NumericError.einsum("unknown strategy '\(strategy)' (use \(PathStrategy.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let n = repetitions, n < 1 { throw NumericError.einsum("--repeat needs a positive count") }
+        guard planSeconds.isFinite, planSeconds >= 0 else { throw NumericError.einsum("--plan-seconds needs a non-negative number") }
+        guard trials >= 1 else { throw NumericError.einsum("--trials needs a positive count") }
+        if planOnly, !path { throw NumericError.einsum("--plan-only prints the plan: use it with --path") }
+        if planOnly, output != nil { throw NumericError.einsum("--plan-only computes nothing: -o cannot be used with it") }
+        let options = ContractionOptions(strategy: strategy, planSeconds: planSeconds,
+                                         maxIntermediate: try maxIntermediate.map(ContractionOptions.parseMemory), trials: trials)
+        if planOnly {
+            let shapes = try files.map(ContractionOperandShapes.shape(ofFile:))
+            let plan = try Einsum.plan(subscripts, shapes: shapes, options: options)
+            switch format {
+            case .text: print(plan.description)
+            case .json: print("{\"shapes\": \(shapes), \"plan\": \(planJSON(plan))}")
+            }
+            return
+        }
         let operands = try files.map { file in
             file.lowercased().hasSuffix(".csv") ? try CSV.read(contentsOf: file) : try NPY.read(contentsOf: file)
         }
-        let plan = try Einsum.plan(subscripts, shapes: operands.map(\.shape), strategy: strategy)
         if let n = repetitions {
-            try benchmark(operands, times: n, strategy: strategy)
+            try benchmark(operands, times: n, options: options)
             return
         }
-        let result = try Einsum.einsum(subscripts, operands, strategy: strategy)
+        let (result, plan) = try Einsum.einsumWithPlan(subscripts, operands, options: options)
         if let output { try NPY.write(result, to: output) }
         switch format {
         case .text:
@@ -77,12 +106,12 @@ struct Contract: ParsableCommand {
     }
 
     /// Times the whole in-process contraction (planning included, file reading excluded).
-    private func benchmark(_ operands: [Tensor], times: Int, strategy: PathStrategy) throws {
+    private func benchmark(_ operands: [Tensor], times: Int, options: ContractionOptions) throws {
         var seconds: [Double] = []
         var shape: [Int] = []
         for _ in 0..<times {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = try Einsum.einsum(subscripts, operands, strategy: strategy)
+            let result = try Einsum.einsum(subscripts, operands, options: options)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             shape = result.shape
         }
@@ -98,6 +127,10 @@ struct Contract: ParsableCommand {
                 + "\"summed\": \(jsonString(plan.names(step.summed))), \"flops\": \(Tensor.jsonNumber(step.flops)), \"size\": \(Tensor.jsonNumber(step.size))}"
         }
         return "{\"equation\": \(jsonString(plan.equation)), \"strategy\": \"\(plan.strategy.rawValue)\", "
+            + "\"planner\": \(jsonString(plan.planner)), \"note\": \(plan.note.map(jsonString) ?? "null"), "
+            + "\"planning_seconds\": \(Tensor.jsonNumber(plan.planningSeconds)), "
+            + "\"peak_memory\": {\"elements\": \(Tensor.jsonNumber(plan.peakElements)), \"bytes\": \(Tensor.jsonNumber(plan.peakElements * 8))}, "
+            + "\"max_intermediate\": \(plan.memoryLimit.map(Tensor.jsonNumber) ?? "null"), "
             + "\"flops\": \(Tensor.jsonNumber(plan.flops)), \"largest_intermediate\": \(Tensor.jsonNumber(plan.largestIntermediate)), "
             + "\"naive_flops\": \(Tensor.jsonNumber(plan.naiveFlops)), \"naive_largest_intermediate\": \(Tensor.jsonNumber(plan.naiveLargestIntermediate)), "
             + "\"steps\": [\(steps.joined(separator: ", "))]}"

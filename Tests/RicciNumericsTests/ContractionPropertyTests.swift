@@ -59,7 +59,7 @@ final class ContractionPropertyTests: XCTestCase {
             let text = c.operands.map { letters($0.labels) }.joined(separator: ",") + "->" + letters(c.output)
             assertClose(try Einsum.einsum(text, c.operands.map(\.tensor)), expected, tolerance: 1e-9, text)
         }
-        XCTAssertEqual(Set(strategiesSeen.keys), [.optimal, .greedy, .naive])
+        XCTAssertEqual(Set(strategiesSeen.keys), [.optimal, .dp, .greedy, .randomGreedy, .naive])
     }
 
     func testOptimalIsNeverWorseThanGreedy() throws {

@@ -106,7 +106,7 @@ final class ContractionTests: XCTestCase {
     func testStrategySelectionAndLimits() throws {
         let chain = { (n: Int) in (0..<n).map { (shape: [3, 3], labels: [$0, $0 + 1]) } }
         XCTAssertEqual(try Einsum.plan(chain(ContractionPlanner.autoOptimalLimit), output: [0, ContractionPlanner.autoOptimalLimit]).strategy, .optimal)
-        XCTAssertEqual(try Einsum.plan(chain(ContractionPlanner.autoOptimalLimit + 1), output: [0, ContractionPlanner.autoOptimalLimit + 1]).strategy, .greedy)
+        XCTAssertEqual(try Einsum.plan(chain(ContractionPlanner.autoOptimalLimit + 1), output: [0, ContractionPlanner.autoOptimalLimit + 1]).strategy, .dp)
         XCTAssertNotNil(numericError { try Einsum.plan(chain(ContractionPlanner.optimalLimit + 1), output: [], strategy: .optimal) })
         let long = chain(30)
         var rng = try RandomSource(seed: 4)

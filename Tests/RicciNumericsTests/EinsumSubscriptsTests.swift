@@ -36,10 +36,27 @@ final class EinsumSubscriptsTests: XCTestCase {
 
     func testErrors() {
         for (text, ranks) in [("ij,jk->ik", [2]), ("ij->ik", [2]), ("ij->ii", [2]), ("i$j", [2]), ("ij->i->j", [2]),
-                              ("ij", [3]), ("..i..", [3]), ("i...->i", [3]), ("i-j", [2]), ("i.j", [2]), ("i1", [2])] {
+                              ("ij", [3]), ("..i..", [3]), ("i...->i", [3]), ("i-j", [2]), ("i.j", [2]), ("i\u{1}", [2])] {
             guard case .einsum? = numericError({ try EinsumSubscripts.parse(text, ranks: ranks) }) else {
                 return XCTFail("\(text) should be an einsum error")
             }
         }
+    }
+
+    func testAnyCharacterIsALabelAsInOptEinsum() throws {
+        // opt_einsum's get_symbol goes on from 'Z' to chr(192)…: 'À', '×', '÷', Greek, CJK.
+        let p = try EinsumSubscripts.parse("αβ,β京->α京", ranks: [2, 2])
+        XCTAssertEqual(p.inputs, [[0x3B1, 0x3B2], [0x3B2, 0x4EAC]])
+        XCTAssertEqual(p.output, [0x3B1, 0x4EAC])
+        XCTAssertEqual(try EinsumSubscripts.parse("À÷,÷Á", ranks: [2, 2]).output, [0xC0, 0xC1])
+        XCTAssertEqual(EinsumSubscripts.name(of: 0x3B1), "α")
+        XCTAssertLessThan(0x10FFFF, EinsumSubscripts.ellipsisBase)
+        // 60 distinct labels in one chain: beyond the 52 ASCII letters.
+        let symbols = (0..<61).map { $0 < 26 ? 97 + $0 : ($0 < 52 ? 65 + $0 - 26 : 192 + $0) }
+        let terms = (0..<60).map { String(String.UnicodeScalarView([symbols[$0], symbols[$0 + 1]].compactMap(Unicode.Scalar.init))) }
+        let text = terms.joined(separator: ",")
+        let chain = try EinsumSubscripts.parse(text, ranks: Array(repeating: 2, count: 60))
+        XCTAssertEqual(Set(chain.inputs.joined()).count, 61)
+        XCTAssertEqual(chain.output.count, 2)
     }
 }

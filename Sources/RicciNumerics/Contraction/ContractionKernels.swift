@@ -112,14 +112,19 @@ enum ContractionKernels {
         let size = { (labels: [Int], t: Tensor, l: [Int]) in labels.reduce(1) { $0 * t.shape[l.firstIndex(of: $1) ?? 0] } }
         let batchCount = size(batch, a, la), m = size(freeA, a, la), n = size(freeB, b, lb), k = size(contracted, a, la)
         let laidOut = batch + freeA + freeB
-        var out = try Tensor(zeros: laidOut.map { label in
+        let outShape = laidOut.map { label in
             la.firstIndex(of: label).map { a.shape[$0] } ?? lb.firstIndex(of: label).map { b.shape[$0] } ?? 0
-        })
-        if batchCount > 0, m > 0, n > 0, k > 0 {
-            try left.data.withUnsafeBufferPointer { pa in
-                try right.data.withUnsafeBufferPointer { pb in
-                    try out.data.withUnsafeMutableBufferPointer { pc in
-                        guard let ra = pa.baseAddress, let rb = pb.baseAddress, let rc = pc.baseAddress else { return }
+        }
+        let count = try Tensor.checkedCount(outShape)
+        var failure: Error?
+        // Every element is written by the GEMMs (beta = 0) or the small loops: no zero-filling first.
+        let data = Tensor.makeStorage(count: count) { pc in
+            guard let rc = pc.baseAddress else { return }
+            guard batchCount > 0, m > 0, n > 0, k > 0 else { rc.initialize(repeating: 0, count: count); return }
+            left.data.withUnsafeBufferPointer { pa in
+                right.data.withUnsafeBufferPointer { pb in
+                    guard let ra = pa.baseAddress, let rb = pb.baseAddress else { return }
+                    do {
                         for index in 0..<batchCount {
                             let (x, y, z) = (ra + index * m * k, rb + index * k * n, rc + index * m * n)
                             if m * n * k <= smallProduct {
@@ -128,10 +133,15 @@ enum ContractionKernels {
                                 try BLASKernels.gemm(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB)
                             }
                         }
+                    } catch {
+                        failure = error
+                        rc.initialize(repeating: 0, count: count)
                     }
                 }
             }
         }
+        if let failure { throw failure }
+        let out = Tensor(uncheckedShape: outShape, data: data)
         if laidOut == result { return out }
         return try out.transposed(result.map { laidOut.firstIndex(of: $0) ?? 0 })
     }

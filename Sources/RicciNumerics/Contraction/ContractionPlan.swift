@@ -1,19 +1,5 @@
 import Foundation
 
-/// How ``ContractionPlanner`` chooses the order of pairwise contractions.
-public enum PathStrategy: String, Sendable, CaseIterable {
-    /// `.optimal` for up to ``ContractionPlanner/autoOptimalLimit`` operands, `.greedy` beyond.
-    case auto
-    /// The cheapest pairwise order (fewest FLOPs, then smallest largest intermediate), found by
-    /// dynamic programming over subsets of operands; at most ``ContractionPlanner/optimalLimit`` operands.
-    case optimal
-    /// opt_einsum's greedy rule: repeatedly contract the pair that removes the most memory
-    /// (result size − input sizes), ties broken by FLOPs; outer products only when nothing else is left.
-    case greedy
-    /// Left to right: ((A·B)·C)·D…
-    case naive
-}
-
 /// A contraction order, computed from labels and sizes only — it never touches data.
 ///
 /// Operands are numbered: inputs `0..<inputs.count`, then each step's result gets the next number.
@@ -62,6 +48,36 @@ public struct ContractionPlan: Sendable, CustomStringConvertible {
     public let naiveLargestIntermediate: Double
     /// How labels are printed (letters for einsum subscripts); labels absent here print as `#n`.
     public var labelNames: [Int: String]
+    /// The planner that produced ``steps``, e.g. `dp` or `random-greedy (256 trials)`.
+    public var planner: String = ""
+    /// Why the planner differs from the one asked for (e.g. dp ran out of time), if it does.
+    public var note: String?
+    /// The time planning took, in seconds.
+    public var planningSeconds: Double = 0
+    /// The `--max-intermediate` limit (elements) the plan was made under, if any.
+    public var memoryLimit: Double?
+
+    /// The most elements alive at once while executing: all inputs (the caller holds them) plus the
+    /// intermediates not yet consumed, counted when each step's result is created (before its
+    /// operands are freed), and the final reordering to the output layout. GEMM-layout copies of an
+    /// operand are not counted.
+    public var peakElements: Double {
+        var live = inputs.reduce(0.0) { total, labels in total + shape(of: labels).reduce(1.0) { $0 * Double($1) } }
+        var peak = live
+        var sizes: [Int: Double] = [:]
+        for step in steps {
+            live += step.size
+            peak = max(peak, live)
+            sizes[step.result] = step.size
+            for operand in [step.lhs] + (step.rhs.map { [$0] } ?? []) where operand >= inputs.count {
+                live -= sizes[operand] ?? 0
+            }
+        }
+        if (steps.last?.labels ?? inputs.first ?? []) != output {
+            peak = max(peak, live + shape(of: output).reduce(1.0) { $0 * Double($1) })
+        }
+        return peak
+    }
 
     /// The naive cost divided by this plan's cost.
     public var speedup: Double { flops > 0 ? naiveFlops / flops : 1 }
@@ -99,12 +115,17 @@ public struct ContractionPlan: Sendable, CustomStringConvertible {
     public var description: String {
         var lines: [String] = []
         lines.append("  Complete contraction:  \(equation)")
-        lines.append("              Strategy:  \(strategy.rawValue)")
+        lines.append("               Planner:  \(planner.isEmpty ? strategy.rawValue : planner)"
+                     + String(format: "   (%.3g s)", planningSeconds))
+        if let note { lines.append("                  Note:  \(note)") }
         lines.append("      Naive FLOP count:  \(Self.format(naiveFlops))   (left to right)")
         lines.append("  Optimized FLOP count:  \(Self.format(flops))")
         lines.append("   Theoretical speedup:  \(String(format: "%.3g", speedup))")
         lines.append("  Largest intermediate:  \(Self.format(largestIntermediate)) elements"
-                     + "   (naive: \(Self.format(naiveLargestIntermediate)))")
+                     + "   (naive: \(Self.format(naiveLargestIntermediate)))"
+                     + (memoryLimit.map { "   limit: \(Self.format($0))" } ?? ""))
+        lines.append("           Peak memory:  \(Self.format(peakElements)) elements, \(Tensor.formatBytes(peakElements * 8))"
+                     + "   (inputs and live intermediates)")
         lines.append(String(repeating: "-", count: 72))
         lines.append("  " + [pad("step", 4), pad("operands", 17), pad("summed", 9), pad("result", 19), pad("FLOPs", 11), "size"]
             .joined(separator: " "))

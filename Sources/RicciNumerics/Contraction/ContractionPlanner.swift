@@ -4,49 +4,163 @@ import Foundation
 ///
 /// Every input is first reduced on its own (diagonals of repeated labels, sums of labels that occur
 /// nowhere else), then operands are contracted two at a time. A pairwise step keeps exactly the
-/// labels still needed (by another operand or the output) and sums the rest. Its cost is the product
-/// of the sizes of all labels involved, doubled when something is summed (a multiply and an add).
+/// labels still needed (by another operand or the output) and sums the rest. Its cost is counted as
+/// opt_einsum's `flop_count`: the product of the sizes of all labels involved, doubled when
+/// something is summed. The planners are in ``PathStrategy``; every one is bounded in time or size.
 public enum ContractionPlanner {
-    /// `.auto` uses `.optimal` up to this many operands (after reduction), `.greedy` beyond.
-    public static let autoOptimalLimit = 8
+    /// `.auto` uses `.optimal` up to this many operands (after reduction).
+    public static let autoOptimalLimit = 10
     /// The most operands `.optimal` accepts (its search grows as 3ⁿ).
-    public static let optimalLimit = 12
+    public static let optimalLimit = 14
+    /// The share of the planning time `.auto` gives `.dp` before falling back to `.randomGreedy`.
+    public static let autoDPShare = 0.75
+
+    /// Plans `inputs → output` with `strategy` and the default options.
+    public static func plan(inputs: [[Int]], output: [Int], sizes: [Int: Int],
+                            strategy: PathStrategy = .auto) throws -> ContractionPlan {
+        try plan(inputs: inputs, output: output, sizes: sizes, options: ContractionOptions(strategy: strategy))
+    }
 
     /// Plans `inputs → output`.
     /// - Parameters:
     ///   - inputs: the labels of each operand (a label repeated within one operand means its diagonal).
     ///   - output: the labels of the result, distinct, each present in some input.
     ///   - sizes: the size of every label.
-    ///   - strategy: how the order is chosen (``PathStrategy``).
-    /// - Throws: ``NumericError/einsum(_:)`` for invalid labels or sizes.
+    ///   - options: strategy, planning time, memory limit.
+    /// - Throws: ``NumericError/einsum(_:)`` for invalid labels or sizes, a strategy that cannot
+    ///   handle the network (naming why), or no order within the memory limit.
     public static func plan(inputs: [[Int]], output: [Int], sizes: [Int: Int],
-                            strategy: PathStrategy = .auto) throws -> ContractionPlan {
+                            options: ContractionOptions) throws -> ContractionPlan {
+        let start = DispatchTime.now()
         try validate(inputs: inputs, output: output, sizes: sizes)
+        guard options.planSeconds.isFinite, options.planSeconds >= 0 else {
+            throw NumericError.einsum("the planning time must be a non-negative number of seconds")
+        }
+        guard options.trials >= 1 else { throw NumericError.einsum("random-greedy needs at least one trial") }
         var builder = PlanBuilder(inputs: inputs, output: output, sizes: sizes)
         let nodes = builder.reduceInputs()
-        let m = nodes.count
-        let used: PathStrategy
-        switch strategy {
-        case .auto: used = m <= autoOptimalLimit ? .optimal : .greedy
-        case .optimal:
-            guard m <= optimalLimit else {
-                throw NumericError.einsum("the optimal strategy handles at most \(optimalLimit) operands (got \(m)); use greedy")
-            }
-            used = .optimal
-        default: used = strategy
-        }
+        let limit = options.maxIntermediate ?? .infinity
+        let deadline = start + .nanoseconds((Int(min(options.planSeconds, 1e6) * 1e9)))
+        var chosen = try choose(nodes, output: output, sizes: sizes, limit: limit, options: options,
+                                start: start, deadline: deadline)
         var naive = builder
-        naive.contract(nodes, order: naiveOrder(nodes))
-        let pairs: [(Int, Int)]
-        switch used {
-        case .optimal: pairs = optimalOrder(nodes, builder: builder)
-        case .greedy: pairs = greedyOrder(nodes, builder: builder)
-        default: pairs = naiveOrder(nodes)
+        naive.contract(nodes, order: ContractionNetwork.linear(Self.naivePath(nodes.count), count: nodes.count))
+        builder.contract(nodes, order: ContractionNetwork.linear(chosen.path, count: nodes.count))
+        if let cap = options.maxIntermediate, let over = builder.steps.first(where: { $0.rhs != nil && $0.size > cap }) {
+            throw NumericError.einsum("the \(chosen.planner) plan needs an intermediate of \(ContractionPlan.format(over.size)) elements, over --max-intermediate \(ContractionPlan.format(cap))")
         }
-        builder.contract(nodes, order: pairs)
-        return ContractionPlan(inputs: inputs, output: output, sizes: sizes, strategy: used, steps: builder.steps,
+        if nodes.count <= 1 { chosen.planner = chosen.strategy.rawValue }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return ContractionPlan(inputs: inputs, output: output, sizes: sizes, strategy: chosen.strategy, steps: builder.steps,
                                flops: builder.flops, largestIntermediate: builder.largest,
-                               naiveFlops: naive.flops, naiveLargestIntermediate: naive.largest, labelNames: [:])
+                               naiveFlops: naive.flops, naiveLargestIntermediate: naive.largest, labelNames: [:],
+                               planner: chosen.planner, note: chosen.note, planningSeconds: seconds,
+                               memoryLimit: options.maxIntermediate)
+    }
+
+    /// A planner's answer: an SSA path over the reduced operands.
+    struct Choice {
+        var path: [(Int, Int)]
+        var strategy: PathStrategy
+        var planner: String
+        var note: String?
+    }
+
+    private static func choose(_ nodes: [PlanBuilder.Node], output: [Int], sizes: [Int: Int], limit: Double,
+                               options: ContractionOptions, start: DispatchTime, deadline: DispatchTime) throws -> Choice {
+        let m = nodes.count
+        let strategy = options.strategy
+        if m <= 1 || strategy == .naive {
+            return Choice(path: naivePath(m), strategy: strategy == .auto ? .optimal : strategy, planner: strategy.rawValue)
+        }
+        guard let network = ContractionNetwork(nodes: nodes, output: output, sizes: sizes, memoryLimit: limit) else {
+            let why = "more than \(ContractionLabelSet.capacity) distinct labels"
+            guard strategy == .auto else { throw NumericError.einsum("the \(strategy.rawValue) strategy handles at most \(ContractionLabelSet.capacity) distinct labels; use naive") }
+            return Choice(path: naivePath(m), strategy: .naive, planner: "naive", note: "\(why): planned left to right")
+        }
+        func fits(_ path: [(Int, Int)]?) -> (path: [(Int, Int)], flops: Double, largest: Double)? {
+            guard let path, let cost = network.evaluate(path), cost.fits else { return nil }
+            return (path, cost.flops, cost.largest)
+        }
+        let noFit = "no contraction order keeps every intermediate within --max-intermediate \(ContractionPlan.format(limit))"
+        switch strategy == .auto && m <= autoOptimalLimit ? .optimal : strategy {
+        case .naive, .optimal:
+            guard m <= optimalLimit else {
+                throw NumericError.einsum("the optimal strategy handles at most \(optimalLimit) operands (got \(m)); use dp, greedy or random-greedy")
+            }
+            guard let path = ContractionOptimal.path(network) else { throw NumericError.einsum(noFit) }
+            return Choice(path: path, strategy: .optimal, planner: "optimal")
+        case .greedy:
+            var thermal: ContractionGreedy.Thermal?
+            guard let best = fits(ContractionGreedy.path(network, thermal: &thermal)) else {
+                throw NumericError.einsum("the greedy order needs an intermediate over --max-intermediate \(ContractionPlan.format(limit)); try dp or random-greedy")
+            }
+            return Choice(path: best.path, strategy: .greedy, planner: "greedy")
+        case .dp:
+            switch ContractionDynamicProgramming.path(network, deadline: deadline) {
+            case .path(let path): return Choice(path: path, strategy: .dp, planner: "dp")
+            case .stopped(let why):
+                throw NumericError.einsum("\(why) (--plan-seconds \(options.planSeconds)); allow more time or use random-greedy")
+            }
+        case .randomGreedy:
+            let found = randomGreedy(network, trials: options.trials, seed: options.seed, deadline: deadline)
+            guard let best = found.best else { throw NumericError.einsum(noFit) }
+            return Choice(path: best.path, strategy: .randomGreedy, planner: "random-greedy (\(found.trials) trials)")
+        case .auto:
+            var thermal: ContractionGreedy.Thermal?
+            let greedy = fits(ContractionGreedy.path(network, thermal: &thermal))
+            let dpBudget = start + .nanoseconds((Int(min(options.planSeconds, 1e6) * autoDPShare * 1e9)))
+            let why: String
+            switch ContractionDynamicProgramming.path(network, deadline: dpBudget) {
+            case .path(let path):
+                if let dp = fits(path) {
+                    if let greedy, (greedy.flops, greedy.largest) < (dp.flops, dp.largest) {
+                        return Choice(path: greedy.path, strategy: .greedy, planner: "greedy", note: "greedy beat dp")
+                    }
+                    return Choice(path: dp.path, strategy: .dp, planner: "dp")
+                }
+                why = "the dp order does not fit the memory limit"
+            case .stopped(let reason):
+                why = reason + " (\(autoDPShare) of --plan-seconds \(options.planSeconds))"
+            }
+            let found = randomGreedy(network, trials: options.trials, seed: options.seed, deadline: deadline)
+            guard let best = found.best else { throw NumericError.einsum(noFit) }
+            return Choice(path: best.path, strategy: .randomGreedy, planner: "random-greedy (\(found.trials) trials)",
+                          note: why + ": random-greedy used")
+        }
+    }
+
+    /// Runs greedy once plainly, then with random costs until `trials` runs or the deadline;
+    /// keeps the cheapest (FLOPs, then largest intermediate) that fits the memory limit.
+    static func randomGreedy(_ network: ContractionNetwork, trials: Int, seed: UInt64, deadline: DispatchTime)
+        -> (best: (path: [(Int, Int)], flops: Double, largest: Double)?, trials: Int) {
+        var best: (path: [(Int, Int)], flops: Double, largest: Double)?
+        var random = ContractionRandom(seed: seed)
+        var run = 0
+        while run < trials {
+            if run > 0, DispatchTime.now() > deadline { break }
+            var thermal: ContractionGreedy.Thermal?
+            if run > 0 {
+                // Hyper-parameters per trial: temperature log-uniform in [0.001, 1], costmod in [0, 2].
+                let temperature = pow(10, -3 * random.uniform())
+                let costmod = 2 * random.uniform()
+                thermal = ContractionGreedy.Thermal(temperature: temperature, costmod: costmod,
+                                                    random: ContractionRandom(seed: random.next()))
+            }
+            let path = ContractionGreedy.path(network, thermal: &thermal)
+            run += 1
+            guard let cost = network.evaluate(path), cost.fits else { continue }
+            if best.map({ (cost.flops, cost.largest) < ($0.flops, $0.largest) }) ?? true {
+                best = (path, cost.flops, cost.largest)
+            }
+        }
+        return (best, run)
+    }
+
+    /// ((0·1)·2)·3… as an SSA path.
+    static func naivePath(_ m: Int) -> [(Int, Int)] {
+        guard m > 1 else { return [] }
+        return [(0, 1)] + (2..<m).map { (m + $0 - 2, $0) }
     }
 
     static func validate(inputs: [[Int]], output: [Int], sizes: [Int: Int]) throws {
@@ -63,109 +177,5 @@ public enum ContractionPlanner {
                 throw NumericError.einsum("label \(label) has no valid size")
             }
         }
-    }
-
-    // MARK: - Orders (pairs of positions in a shrinking working list, opt_einsum style)
-
-    /// ((0·1)·2)·3…, as positions in the working list: results are appended at the end, so after
-    /// the first step the running product is last and the next input is first.
-    static func naiveOrder(_ nodes: [PlanBuilder.Node]) -> [(Int, Int)] {
-        let m = nodes.count
-        guard m > 1 else { return [] }
-        return [(0, 1)] + (1..<(m - 1)).map { step in (m - step - 1, 0) }
-    }
-
-    /// Greedy: the pair that shrinks memory most (result − inputs), then fewest FLOPs.
-    static func greedyOrder(_ nodes: [PlanBuilder.Node], builder: PlanBuilder) -> [(Int, Int)] {
-        var work = nodes.map { Set($0.labels) }
-        var order: [(Int, Int)] = []
-        let outputSet = Set(builder.output)
-        while work.count > 1 {
-            var best: (key: (Double, Double), pair: (Int, Int))?
-            var smallest: [(size: Double, index: Int)] = []
-            for i in 0..<work.count {
-                smallest.append((builder.size(work[i]), i))
-                for j in (i + 1)..<work.count where !work[i].isDisjoint(with: work[j]) {
-                    var keep = outputSet
-                    for (k, labels) in work.enumerated() where k != i && k != j { keep.formUnion(labels) }
-                    let union = work[i].union(work[j])
-                    let result = union.intersection(keep)
-                    let flops = builder.size(union) * (result.count < union.count ? 2 : 1)
-                    let key = (builder.size(result) - builder.size(work[i]) - builder.size(work[j]), flops)
-                    if best.map({ key < $0.key }) ?? true { best = (key, (i, j)) }
-                }
-            }
-            let pair: (Int, Int)
-            if let chosen = best?.pair {
-                pair = chosen
-            } else {
-                let twoSmallest = smallest.sorted { ($0.size, $0.index) < ($1.size, $1.index) }.prefix(2).map(\.index).sorted()
-                pair = (twoSmallest[0], twoSmallest[1])
-            }
-            var keep = outputSet
-            for (k, labels) in work.enumerated() where k != pair.0 && k != pair.1 { keep.formUnion(labels) }
-            let merged = work[pair.0].union(work[pair.1]).intersection(keep)
-            work.remove(at: pair.1)
-            work.remove(at: pair.0)
-            work.append(merged)
-            order.append(pair)
-        }
-        return order
-    }
-
-    /// Optimal: dynamic programming over subsets; minimizes (over the size limit?, FLOPs, largest).
-    static func optimalOrder(_ nodes: [PlanBuilder.Node], builder: PlanBuilder) -> [(Int, Int)] {
-        let m = nodes.count
-        guard m > 1 else { return [] }
-        let full = (1 << m) - 1
-        let outputSet = Set(builder.output)
-        let limit = Double(Tensor.maxElements)
-        // The labels kept by the intermediate of each subset: its labels needed outside it.
-        var labels = [Set<Int>](repeating: [], count: full + 1)
-        var union = [Set<Int>](repeating: [], count: full + 1)
-        for mask in 1...full {
-            let low = mask & -mask
-            union[mask] = union[mask ^ low].union(nodes[low.trailingZeroBitCount].labels)
-        }
-        for mask in 1...full {
-            labels[mask] = union[mask].intersection(union[full ^ mask].union(outputSet))
-        }
-        let size = labels.map { builder.size($0) }
-        struct Best { var flops: Double; var largest: Double; var split: Int }
-        var best = [Best](repeating: Best(flops: .infinity, largest: .infinity, split: 0), count: full + 1)
-        for i in 0..<m { best[1 << i] = Best(flops: 0, largest: 0, split: 0) }
-        func key(_ b: Best) -> (Int, Double, Double) { (b.largest > limit ? 1 : 0, b.flops, b.largest) }
-        for mask in 1...full where mask.nonzeroBitCount > 1 {
-            let low = mask & -mask
-            var sub = (mask - 1) & mask
-            while sub > 0 {
-                if sub & low != 0 {
-                    let other = mask ^ sub
-                    let involved = labels[sub].union(labels[other])
-                    let flops = builder.size(involved) * (labels[mask].count < involved.count ? 2 : 1)
-                    let candidate = Best(flops: best[sub].flops + best[other].flops + flops,
-                                         largest: max(best[sub].largest, best[other].largest, size[mask]), split: sub)
-                    if key(candidate) < key(best[mask]) { best[mask] = candidate }
-                }
-                sub = (sub - 1) & mask
-            }
-        }
-        // Linearize the tree (post-order) into positions of a working list.
-        var work: [Int] = (0..<m).map { 1 << $0 }  // each working entry is identified by its mask
-        var order: [(Int, Int)] = []
-        func emit(_ mask: Int) {
-            guard mask.nonzeroBitCount > 1 else { return }
-            let left = best[mask].split, right = mask ^ left
-            emit(left)
-            emit(right)
-            guard let i = work.firstIndex(of: left), let j = work.firstIndex(of: right) else { return }
-            let (a, b) = (min(i, j), max(i, j))
-            work.remove(at: b)
-            work.remove(at: a)
-            work.append(mask)
-            order.append(i < j ? (a, b) : (b, a))
-        }
-        emit(full)
-        return order
     }
 }

@@ -13,11 +13,17 @@ public enum Einsum {
     /// operand; all axes with the same label must have the same size.
     /// - Throws: ``NumericError/einsum(_:)`` for inconsistent labels or sizes;
     ///   ``NumericError/tooLarge(shape:bytes:)`` when the plan would need an intermediate over the limit.
+    /// Planning takes at most ``labeledPlanSeconds`` (this is the evaluator's path, called often).
     public static func contract(_ operands: [(tensor: Tensor, labels: [Int])], output: [Int],
                                 strategy: PathStrategy = .auto) throws -> Tensor {
-        let plan = try plan(operands.map { ($0.tensor.shape, $0.labels) }, output: output, strategy: strategy)
+        let sizes = try labelSizes(operands.map { ($0.tensor.shape, $0.labels) })
+        let plan = try ContractionPlanner.plan(inputs: operands.map(\.labels), output: output, sizes: sizes,
+                                               options: ContractionOptions(strategy: strategy, planSeconds: labeledPlanSeconds))
         return try ContractionExecutor.execute(plan, operands: operands.map(\.tensor))
     }
+
+    /// The planning time budget of ``contract(_:output:strategy:)``, in seconds.
+    public static let labeledPlanSeconds = 0.1
 
     /// Plans a labeled contraction from shapes alone.
     public static func plan(_ operands: [(shape: [Int], labels: [Int])], output: [Int],
@@ -28,21 +34,37 @@ public enum Einsum {
 
     /// NumPy's `einsum(subscripts, *operands, optimize=True)`.
     public static func einsum(_ subscripts: String, _ operands: [Tensor], strategy: PathStrategy = .auto) throws -> Tensor {
-        let prepared = try prepare(subscripts, operands.map(\.shape), strategy: strategy)
+        try einsum(subscripts, operands, options: ContractionOptions(strategy: strategy))
+    }
+
+    /// NumPy's `einsum(subscripts, *operands, optimize=True)`, planned with `options`.
+    public static func einsum(_ subscripts: String, _ operands: [Tensor], options: ContractionOptions) throws -> Tensor {
+        try einsumWithPlan(subscripts, operands, options: options).result
+    }
+
+    /// `einsum` planned with `options`, and the plan it followed.
+    public static func einsumWithPlan(_ subscripts: String, _ operands: [Tensor],
+                                      options: ContractionOptions) throws -> (result: Tensor, plan: ContractionPlan) {
+        let prepared = try prepare(subscripts, operands.map(\.shape), options: options)
         let squeezed = try zip(operands, prepared.squeezes).map { tensor, keep in
             keep.count == tensor.order ? tensor : try tensor.reshaped(keep.map { tensor.shape[$0] })
         }
-        return try ContractionExecutor.execute(prepared.plan, operands: squeezed)
+        return (try ContractionExecutor.execute(prepared.plan, operands: squeezed), prepared.plan)
     }
 
     /// The plan `einsum` would follow for operands of these shapes.
     public static func plan(_ subscripts: String, shapes: [[Int]], strategy: PathStrategy = .auto) throws -> ContractionPlan {
-        try prepare(subscripts, shapes, strategy: strategy).plan
+        try prepare(subscripts, shapes, options: ContractionOptions(strategy: strategy)).plan
+    }
+
+    /// The plan `einsum` would follow for operands of these shapes, planned with `options`.
+    public static func plan(_ subscripts: String, shapes: [[Int]], options: ContractionOptions) throws -> ContractionPlan {
+        try prepare(subscripts, shapes, options: options).plan
     }
 
     /// Parses, broadcasts `...` axes (a size-1 axis against a larger one is dropped from that
     /// operand) and plans. `squeezes[k]` lists the axes of operand k that are kept.
-    private static func prepare(_ subscripts: String, _ shapes: [[Int]], strategy: PathStrategy)
+    private static func prepare(_ subscripts: String, _ shapes: [[Int]], options: ContractionOptions)
         throws -> (plan: ContractionPlan, squeezes: [[Int]]) {
         let parsed = try EinsumSubscripts.parse(subscripts, ranks: shapes.map(\.count))
         var broadcast: [Int: Int] = [:]
@@ -67,7 +89,7 @@ public enum Einsum {
         // An output broadcast axis of size 1 present in no operand after squeezing cannot happen:
         // it was squeezed only because another operand has it larger.
         let sizes = try labelSizes(operands, names: parsed.labelNames)
-        var plan = try ContractionPlanner.plan(inputs: operands.map(\.labels), output: parsed.output, sizes: sizes, strategy: strategy)
+        var plan = try ContractionPlanner.plan(inputs: operands.map(\.labels), output: parsed.output, sizes: sizes, options: options)
         plan.labelNames = parsed.labelNames
         return (plan, squeezes)
     }

@@ -2,14 +2,16 @@ import Foundation
 
 /// NumPy einsum subscripts (`"ij,jk->ik"`) parsed into integer labels.
 ///
-/// Letters `a–z` and `A–Z` are labels, numbered by their ASCII code (so sorting labels sorts them
-/// as NumPy does: upper case before lower case). `...` stands for broadcast axes; those get labels
+/// Every character other than `,`, `-`, `>`, `.`, white space and control characters is a label, as
+/// in opt_einsum (so networks may use any number of indices: `a–z`, `A–Z`, then `À`, `Á`, `α`, `京`…).
+/// Labels are numbered by their Unicode code point (so sorting labels sorts them as NumPy and
+/// opt_einsum do: upper case before lower case). `...` stands for broadcast axes; those get labels
 /// from ``ellipsisBase`` upwards, right-aligned across operands. Spaces are ignored. Without `->`
 /// (implicit mode) the output is the ellipsis axes, then the letters that occur exactly once,
 /// in alphabetical order. A letter repeated within one operand takes a diagonal.
 public struct EinsumSubscripts: Equatable, Sendable {
     /// The first label used for ellipsis axes.
-    public static let ellipsisBase = 1000
+    public static let ellipsisBase = 0x11_0000  // above every Unicode code point
 
     /// The labels of each operand, one per axis.
     public var inputs: [[Int]]
@@ -20,9 +22,9 @@ public struct EinsumSubscripts: Equatable, Sendable {
     /// - Throws: ``NumericError/einsum(_:)`` naming the problem (bad character, wrong operand count,
     ///   subscripts that do not match a rank, output labels repeated or absent from the inputs…).
     public static func parse(_ text: String, ranks: [Int]) throws -> EinsumSubscripts {
-        let compact = text.filter { !$0.isWhitespace }
-        if let bad = compact.first(where: { !($0.isASCII && ($0.isLetter || ",->.".contains($0))) }) {
-            throw NumericError.einsum("invalid character '\(bad)' in subscripts '\(text)' (use letters a-z, A-Z, ',', '->' and '...')")
+        let compact = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isWhitespace }))
+        if let bad = compact.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
+            throw NumericError.einsum("invalid character U+\(String(bad.value, radix: 16, uppercase: true)) in subscripts '\(text)' (labels are printable characters other than ',', '-', '>' and '.')")
         }
         let sides = compact.components(separatedBy: "->")
         guard sides.count <= 2 else { throw NumericError.einsum("subscripts '\(text)' contain '->' more than once") }
@@ -83,16 +85,16 @@ public struct EinsumSubscripts: Equatable, Sendable {
     private static func parseTerm(_ term: String, what: String) throws -> (letters: [Int], ellipsisAt: Int?) {
         var letters: [Int] = []
         var ellipsisAt: Int?
-        var rest = Substring(term)
+        var rest = Substring.UnicodeScalarView(term.unicodeScalars)
         while let c = rest.first {
             if c == "." {
-                guard rest.hasPrefix("...") else { throw NumericError.einsum("\(what): '.' must come as '...'") }
+                guard rest.starts(with: "...".unicodeScalars) else { throw NumericError.einsum("\(what): '.' must come as '...'") }
                 guard ellipsisAt == nil else { throw NumericError.einsum("\(what) has '...' more than once") }
                 ellipsisAt = letters.count
                 rest = rest.dropFirst(3)
             } else {
-                guard let code = c.asciiValue, c.isLetter else { throw NumericError.einsum("\(what): invalid character '\(c)'") }
-                letters.append(Int(code))
+                guard !",->".unicodeScalars.contains(c) else { throw NumericError.einsum("\(what): invalid character '\(c)'") }
+                letters.append(Int(c.value))
                 rest = rest.dropFirst()
             }
         }
@@ -102,7 +104,7 @@ public struct EinsumSubscripts: Equatable, Sendable {
     /// A label as written: its letter, or `…k` for the k-th broadcast axis.
     public static func name(of label: Int) -> String {
         if label >= ellipsisBase { return "…\(label - ellipsisBase)" }
-        if let scalar = Unicode.Scalar(UInt32(clamping: max(label, 0))), scalar.isASCII { return String(Character(scalar)) }
+        if let scalar = Unicode.Scalar(UInt32(clamping: max(label, 0))) { return String(Character(scalar)) }
         return "#\(label)"
     }
 

@@ -55,7 +55,7 @@ struct PlanBuilder {
             }
             let summed = unique.filter { !kept.contains($0) }
             let resultSize = size(kept)
-            let work = summed.isEmpty ? resultSize : size(unique)
+            let work = size(unique) * (summed.isEmpty ? 1 : 2)  // opt_einsum's flop_count for one term
             steps.append(.init(lhs: index, rhs: nil, result: nextID, labels: kept, summed: summed, flops: work, size: resultSize))
             flops += work
             largest = max(largest, resultSize)
@@ -72,10 +72,15 @@ struct PlanBuilder {
         var work = nodes
         for (p, q) in order {
             guard p != q, work.indices.contains(p), work.indices.contains(q) else { continue }
-            let lhs = work[p], rhs = work[q]
+            var lhs = work[p], rhs = work[q]
             var keep = Set(output)
             for (k, node) in work.enumerated() where k != p && k != q { keep.formUnion(node.labels) }
-            let (labels, summed) = Self.pairResult(lhs.labels, rhs.labels, keep: keep)
+            var (labels, summed) = Self.pairResult(lhs.labels, rhs.labels, keep: keep)
+            // The last step: if the swapped order lays the result out as the output, no final transpose.
+            if work.count == 2, labels != output, Self.pairResult(rhs.labels, lhs.labels, keep: keep).labels == output {
+                swap(&lhs, &rhs)
+                (labels, summed) = Self.pairResult(lhs.labels, rhs.labels, keep: keep)
+            }
             let involved = Set(lhs.labels).union(rhs.labels)
             let stepFlops = size(involved) * (summed.isEmpty ? 1 : 2)
             let resultSize = size(labels)
