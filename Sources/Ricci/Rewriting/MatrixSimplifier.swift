@@ -31,6 +31,8 @@ final class MatrixSimplifier {
     /// Why the last run stopped: "saturated", or the limit that was hit.
     var stopReason = "saturated"
     var atomOrder: [MatrixExpr: Int] = [:]
+    /// Each subtree's cheapest form and the identities it used, so later passes do not redo it.
+    private var memo: [MatrixExpr: (MatrixExpr, Set<String>)] = [:]
 
     private var visited = 0
     private let deadline: Date
@@ -66,6 +68,17 @@ final class MatrixSimplifier {
 
     /// One bottom-up pass: children first, then the cheapest candidate at this node.
     func pass(_ e: MatrixExpr) -> MatrixExpr {
+        if let done = memo[e] { used.formUnion(done.1); return done.0 }   // a subtree seen in an earlier pass
+        let before = used
+        used = []
+        let out = visit(e)
+        memo[e] = (out, used)
+        used.formUnion(before)
+        return out
+    }
+
+    /// One node of a pass (``pass(_:)`` remembers its result).
+    private func visit(_ e: MatrixExpr) -> MatrixExpr {
         if exhausted() { return e }
         let kids = e.mapChildren(pass)
         if let s = ctx.shape(e) { ctx.note(kids, s) }

@@ -60,6 +60,9 @@ extension Raiser {
         if whole.size <= limits.inlinedNodes {
             let simplifier = MatrixSimplifier(ctx: ctx, limits: limits)
             let result = simplifier.run(whole)
+            if whole == raised && duplicate.isEmpty && result == raised {   // nothing substituted, nothing found
+                return SimplifiedMatrixForm(result: raised, definitions: [], kept: [], identities: [], stopReason: simplifier.stopReason)
+            }
             if MatrixCost(result) < MatrixCost(whole) {
                 let (r, defs) = CommonNames(ctx: ctx, names: names, original: original, taken: taken).share(result)
                 let referenced = r.symbols.union(defs.reduce(into: Set<String>()) { $0.formUnion($1.value.symbols) })

@@ -80,7 +80,7 @@ extension MatrixSimplifier {
                 guard let (f, n) = side ? best : bestLast, n >= 2 else { break }
                 var inner: [MatrixExpr] = [], rest: [ChainTerm] = []
                 var at: Int?
-                for (k, t) in terms.enumerated() {
+                for t in terms {
                     if t.chain.count >= 2, (side ? t.chain.first : t.chain.last) == f {
                         var r = t
                         if side { r.chain.removeFirst() } else { r.chain.removeLast() }
