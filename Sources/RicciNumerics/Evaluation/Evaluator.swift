@@ -39,6 +39,8 @@ public final class Evaluator {
     /// Per statement: index name → label and index name → dimension.
     var labels: [String: Int] = [:]
     var indexDims: [String: DimVar] = [:]
+    /// When set, records the conditioning of inv/det/logdet arguments and log/sqrt domains (checks).
+    public var probe: ConditionProbe?
 
     public init(_ program: TypedProgram, settings: EvaluationSettings) {
         self.program = program
