@@ -134,10 +134,12 @@ public struct EinsteinPrinter {
         if let n = names[i] { return n }
         let pool = ["i", "j", "k", "l", "a", "b", "c", "d", "e", "f", "g", "h", "p", "q", "r", "s", "t", "u", "v", "w"]
         var n = i.hint
-        if n.isEmpty || usedIndexNames.contains(n) || n.count > 3 {
-            n = pool.first { !usedIndexNames.contains($0) } ?? {
+        // an index never takes the name of one of the program's symbols (a scalar named i)
+        func free(_ c: String) -> Bool { !usedIndexNames.contains(c) && !taken.contains(c) }
+        if n.isEmpty || !free(n) || n.count > 3 {
+            n = pool.first(where: free) ?? {
                 var k = 1
-                while usedIndexNames.contains("i\(k)") { k += 1 }
+                while !free("i\(k)") { k += 1 }
                 return "i\(k)"
             }()
         }

@@ -27,7 +27,7 @@ extension Evaluator {
         case .variable(let n):
             guard let t = env[n] else { throw RicciError(.value, "no value for \(n)", at: e.location) }
             return t.shape == shape ? t : try t.reshaped(shape)
-        case .eye: return try Tensor.identity(shape[0])
+        case .eye: return shape.isEmpty ? Tensor(scalar: 1) : try Tensor.identity(shape[0])
         case .ones: return try Tensor(repeating: 1, shape: shape)
         case .zeros: return try Tensor(zeros: shape)
         case .entrywise(let f, let d, let x):
