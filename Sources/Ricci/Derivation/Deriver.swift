@@ -1,11 +1,17 @@
 /// The library's entry point for derivations.
 public enum Derivations {
     /// The step-by-step derivation of the gradient of `source`'s objective by `wrt`.
+    ///
+    /// A vector or matrix objective F gets the derivation of its Jacobian instead: the differential
+    /// dF, the tensor Γ = ∂F/∂W in index form, dF = Γ : dW, and the matricized (vec) form where
+    /// there is one.
     public static func derive(source: String, wrt: String) throws -> Derivation {
-        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
-        let lowered = try Lowerer.lower(TypeChecker.check(source: source))
+        let typed = try TypeChecker.check(source: source)
+        let scalar = typed.result.shape.allSatisfy { typed.dims.isOne($0) }
+        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: scalar ? .gradient : .jacobian)
+        let lowered = try Lowerer.lower(typed)
         var d = Deriver(lowered, wrt: wrt, result: result)
-        try d.run()
+        if scalar { try d.run() } else { try d.runJacobian() }
         return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: result,
                           definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
     }
