@@ -160,6 +160,7 @@ final class ClaimVerdictTests: XCTestCase {
             let program = ProgramGenerator.declarations + body
             guard (try? TypeChecker.check(source: program)) != nil else { continue }
             check(grad(program, wrt, ProgramGenerator.inputShapes[wrt] ?? [], tolerance: 1e-6, seed: UInt64(k) &+ 1), &t)
+            if (k + 1) % 50 == 0 { print("[claim verdicts] after \(k + 1) random programs: \(t.summary)") }
         }
         report(t, "\(Self.programs) random programs, \(Int(Date().timeIntervalSince(start))) s")
         XCTAssertGreaterThanOrEqual(t.programs, Self.programs / 2)

@@ -118,3 +118,22 @@ final class IssueExamplesTests: XCTestCase {
         XCTAssertEqual(EinsteinPrinter.print(lowered, format: .text).split(separator: "\n").last, "result[j] = i*x[j]")
     }
 }
+
+extension IssueExamplesTests {
+    // MARK: 5. derive of a non-scalar objective
+
+    func testExample5DeriveLinearLayer() throws {
+        let source = "x: vector(m)\nW: matrix(m, c)\nb: vector(c)\nW'*x + b"
+        let d = try Derivations.derive(source: source, wrt: "W")
+        XCTAssertEqual(d.result.kind, .jacobian)
+        XCTAssertTrue(d.steps.contains { $0.text == "dF = dWᵀ·x" }, DerivationReport(d).text())
+        var s = EvaluationSettings()
+        s.seed = 2
+        s.dims = ["m": 3, "c": 4]
+        let errors = try DerivationCheck.errors(d, settings: s)
+        XCTAssertEqual(errors.count, d.steps.count)
+        for (step, e) in zip(d.steps, errors) { XCTAssertLessThan(e, 1e-6, step.text) }
+        let latex = DerivationReport(d).standalone()
+        XCTAssertTrue(latex.contains("Jacobian of $F$"), latex)
+    }
+}
