@@ -24,13 +24,18 @@ import Ricci
 ///
 /// ## Steps
 ///
-/// The step for entry `x` is `relativeStep · max(1, |x|)` (capped at a fifth of `x` for inputs
-/// declared `positive`, so they stay positive). ``Method/central(relativeStep:)`` is the plain
-/// central difference (error O(h²)); ``Method/richardson(relativeStep:)`` combines the central
-/// differences with steps h and h/2 as (4·D(h/2) − D(h))/3, which cancels the h² term (error
-/// O(h⁴)) and allows a larger step, so less cancellation: about 1e-10 relative accuracy on smooth
-/// programs, against about 1e-8 to 1e-9 for a plain central difference. Near a kink (`relu`,
-/// `abs`, `step`, `sign`, `norm1`) a finite difference is meaningless whatever the method.
+/// The step for entry `x` is `relativeStep · max(|x|, rms)`, scaled to the entry and to the input's
+/// typical entry (its root mean square), capped at a fifth of `x` for inputs declared `positive`,
+/// so they stay positive. The default method, ``Method/adaptive(relativeStep:)``, is GSL's
+/// `gsl_deriv_central` (FiniteDifferencesAdaptive.swift): the 5-point rule (Richardson
+/// extrapolation of the central differences with steps h and h/2, error O(h⁴)), an estimate of its
+/// rounding and truncation errors, and a second try at the step that balances them; the estimate
+/// is ``Result/estimatedError``, which checks use to refuse points where finite differences
+/// cannot be trusted (``CheckPoints``). ``Method/central(relativeStep:)`` is the plain central
+/// difference (error O(h²)); ``Method/richardson(relativeStep:)`` combines the central differences
+/// with steps h and h/2 as (4·D(h/2) − D(h))/3 without an estimate. Near a kink (`relu`, `abs`,
+/// `step`, `sign`, `norm1`) a finite difference is meaningless whatever the method (the estimate
+/// is then large).
 ///
 /// ## Symmetric and positive definite inputs
 ///
