@@ -89,7 +89,7 @@ extension Deriver {
                  "\\operatorname{vec}(\\mathrm{d}F) = J \\operatorname{vec}(\\mathrm{d}W)"),
             lhs: StepSide(kind: .expression, text: vecF), rhs: StepSide(kind: .expression, text: rhs),
             lhsText: shownF, lhsLatex: texF, rhsText: "(\(jShown))·\(shownW)",
-            rhsLatex: "\\left(\\text{\(LaTeX.escapeText(jm))}\\right) \(texW)")
+            rhsLatex: "\\left(\(Deriver.mathLatex(jm))\\right) \(texW)")
         if fOrder + wOrder <= 2, let m = result.matrix {
             let r = resultReference()
             add(Rule("the Jacobian read off: dF = J dW for every dW", "\\mathrm{d}F = J\\,\\mathrm{d}W \\Rightarrow J"),
@@ -141,6 +141,18 @@ extension Deriver {
         let uniLine = uni.statement(n, gamma).replacingOccurrences(of: n, with: "Γ")
         let (ul, ur) = split(uniLine, "Γ"), (tl, tr) = split(texLine, "\\Gamma")
         return (n, ul, ur, tl, tr)
+    }
+
+    /// A matrix-notation formula of the engine (a vec form such as `kron(eye(c), x')`) in LaTeX:
+    /// eye(n) as I_n, kron/vec/Diag as operators, ' as ⊤; as plain text when a name has an underscore.
+    static func mathLatex(_ text: String) -> String {
+        guard !text.contains("_"), !text.contains("\\") else { return "\\text{\(LaTeX.escapeText(text))}" }
+        var s = text.replacingOccurrences(of: #"eye\(([^()]*)\)"#, with: "I_{$1}", options: .regularExpression)
+        for f in ["kron", "vec", "Diag", "diag", "inv", "tr"] {
+            s = s.replacingOccurrences(of: #"\b\#(f)\("#, with: "\\\\operatorname{\(f)}(", options: .regularExpression)
+        }
+        s = s.replacingOccurrences(of: ".*", with: " \\odot ").replacingOccurrences(of: "./", with: " \\oslash ")
+        return s.replacingOccurrences(of: "'", with: "^{\\top}").replacingOccurrences(of: "*", with: " ")
     }
 
     func split(_ line: String, _ fallback: String) -> (String, String) {
