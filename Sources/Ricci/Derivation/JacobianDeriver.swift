@@ -147,7 +147,9 @@ extension Deriver {
     /// eye(n) as I_n, kron/vec/Diag as operators, ' as ⊤; as plain text when a name has an underscore.
     static func mathLatex(_ text: String) -> String {
         guard !text.contains("_"), !text.contains("\\") else { return "\\text{\(LaTeX.escapeText(text))}" }
-        var s = text.replacingOccurrences(of: #"eye\(([^()]*)\)"#, with: "I_{$1}", options: .regularExpression)
+        var s = text
+        while s.contains("''") { s = s.replacingOccurrences(of: "''", with: "") }   // X'' is X
+        s = s.replacingOccurrences(of: #"eye\(([^()]*)\)"#, with: "I_{$1}", options: .regularExpression)
         for f in ["kron", "vec", "Diag", "diag", "inv", "tr"] {
             s = s.replacingOccurrences(of: #"\b\#(f)\("#, with: "\\\\operatorname{\(f)}(", options: .regularExpression)
         }
