@@ -28,7 +28,7 @@ public struct DerivationReport: Sendable {
         let last = (try? Parser.parse(derivation.source))?.statements.last
         if case .expression(let e)? = last { return e.text }
         if case .definition(let n, let ix, let value, _)? = last {
-            return (ix.map { "\(n)[\($0.map(\.name).joined(separator: ", "))]" } ?? n) + " = " + value.text
+            return n + " (" + (ix.map { "\(n)[\($0.map(\.name).joined(separator: ", "))]" } ?? n) + " = " + value.text + ")"
         }
         return "the objective"
     }
