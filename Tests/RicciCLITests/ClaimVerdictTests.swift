@@ -78,7 +78,10 @@ final class ClaimVerdictTests: XCTestCase {
             s.dims = dims
             return try? Evaluator.evaluate(source: text, settings: s).value
         }
-        guard let a = value(claim), let b = value(reference) else { return true }
+        guard let b = value(reference) else { return true }
+        // where the derivative itself is not a number (norm2 at 0), no claim is wrong by value
+        guard b.data.allSatisfy(\.isFinite) else { return false }
+        guard let a = value(claim) else { return true }
         guard a.count == b.count, let a2 = try? Tensor(shape: b.shape, data: a.data) else { return true }
         return FiniteDifferences.relativeError(a2, b) > 1e-3
     }

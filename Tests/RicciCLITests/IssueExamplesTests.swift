@@ -137,3 +137,18 @@ extension IssueExamplesTests {
         XCTAssertTrue(latex.contains("Jacobian of $F$"), latex)
     }
 }
+
+extension IssueExamplesTests {
+    /// exp(M*log(x)) with a matrix M is not a power (found by the 1,000-program verdict run: the
+    /// gradient of a logsumexp of a product ending in log(p) was printed as p.^(...)).
+    func testMatrixProductWithLogIsNotAPower() throws {
+        let program = "A: matrix(n, d); C: matrix(n, n); p: vector(n), positive; alpha: scalar\n"
+            + "logsumexp(((((C ./ sigmoid(C))*(alpha*(0.5*A))))'*log(p)))"
+        let c = try DerivativeCheck.run(source: program, wrt: "A", settings: DerivativeChecker.settings(for: program, seed: 3))
+        XCTAssertTrue(c.passed, "\(c.result.matrix ?? "") / \(c.result.einstein)")
+        XCTAssertFalse((c.result.matrix ?? "").contains(".^"), c.result.matrix ?? "")
+        let m = try DerivativeCheck.run(source: "x: vector(n), positive; M: matrix(n, n); sum(exp(M*log(x)))", wrt: "x",
+                                        settings: DerivativeChecker.settings(for: "x: vector(n); M: matrix(n, n); x", seed: 3))
+        XCTAssertTrue(m.passed, m.result.einstein)
+    }
+}

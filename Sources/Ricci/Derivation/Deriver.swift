@@ -11,7 +11,9 @@ public enum Derivations {
         let result = try Derivatives.derivative(of: source, wrt: wrt, kind: scalar ? .gradient : .jacobian)
         let lowered = try Lowerer.lower(typed)
         var d = Deriver(lowered, wrt: wrt, result: result)
-        if scalar { try d.run() } else { try d.runJacobian() }
+        try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(typed)) {
+            if scalar { try d.run() } else { try d.runJacobian() }
+        }
         return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: result,
                           definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
     }

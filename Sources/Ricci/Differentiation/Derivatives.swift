@@ -38,6 +38,14 @@ public enum Derivatives {
     /// the explicit tensor Γ = ∂F/∂W.
     public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
                                    layout: Layout = .denominator) throws -> [DerivativeResult] {
+        try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(program.typed)) {
+            try derivativesPrinted(of: program, wrt: wrt, kind: kind, layout: layout)
+        }
+    }
+
+    /// ``derivatives(of:wrt:kind:layout:)`` with the program's scalar names known to the printers.
+    static func derivativesPrinted(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
+                                   layout: Layout) throws -> [DerivativeResult] {
         let typed = program.typed
         guard !wrt.isEmpty else { throw RicciError(.usage, "name a variable to differentiate by") }
         let shapes = try wrt.map { try checkVariable($0, in: typed) }

@@ -2,8 +2,36 @@
 /// `symbolicPower`); the printers recognise the pattern and write `a.^b` (matrix notation) or
 /// `a^b` (Einstein notation).
 enum SymbolicPowers {
-    /// (a, b) when `arg` is `b*log(a)` or `b .* log(a)` (a product with exactly one `log` factor
-    /// and at least one other factor), else nil.
+    /// The program's scalar names while a result is printed: `i*log(x)` is a scaling (so
+    /// `exp(i*log(x))` is `x.^i`) only when `i` is a scalar, and a matrix product `M*log(x)` is not.
+    @TaskLocal static var scalars: Set<String> = []
+
+    /// The program's scalar names (inputs and definitions of a scalar shape).
+    static func scalarNames(_ typed: TypedProgram) -> Set<String> {
+        Set(typed.names.filter { n in
+            guard case .tensor(let shape)? = typed.symbols[n]?.kind else { return false }
+            return shape.allSatisfy { typed.dims.isOne($0) }
+        })
+    }
+
+    /// Whether `e` is certainly a scalar: numbers, scalar names, reductions, and products, sums,
+    /// powers and entrywise functions of those.
+    static func isScalar(_ e: MatrixExpr) -> Bool {
+        switch e {
+        case .number: return true
+        case .symbol(let n): return scalars.contains(n)
+        case .call(.reduction, _, _): return true
+        case .call(.matrix(.det), _, _), .call(.matrix(.logdet), _, _): return true
+        case .call(.entrywise, _, let args), .call(.user, _, let args): return args.allSatisfy(isScalar)
+        case .product(let xs), .hadamard(let xs), .sum(let xs): return xs.allSatisfy(isScalar)
+        case .negate(let x), .power(let x, _), .entrywisePower(let x, _), .transpose(let x): return isScalar(x)
+        case .divide(let a, let b), .hadamardDivide(let a, let b): return isScalar(a) && isScalar(b)
+        default: return false
+        }
+    }
+
+    /// (a, b) when `arg` is `b .* log(a)` (an entrywise product with exactly one `log` factor), or
+    /// `b*log(a)` with every other factor a scalar (a scaling, not a matrix product), else nil.
     static func split(_ arg: MatrixExpr) -> (base: MatrixExpr, exponent: MatrixExpr)? {
         let (xs, hadamard): ([MatrixExpr], Bool)
         switch arg {
@@ -18,6 +46,7 @@ enum SymbolicPowers {
         guard logs.count == 1, xs.count >= 2, case .call(_, _, let a) = xs[logs[0]] else { return nil }
         var rest = xs
         rest.remove(at: logs[0])
+        if !hadamard && !rest.allSatisfy(isScalar) { return nil }
         let exponent = rest.count == 1 ? rest[0] : (hadamard ? .hadamard(rest) : .product(rest))
         return (a[0], exponent)
     }
@@ -34,7 +63,8 @@ extension SymbolicPowers {
             return false
         }
         guard logs.count == 1, t.factors.count >= 2 || t.coefficient != 1,
-              case .function(_, let inner) = t.factors[logs[0]] else { return nil }
+              case .function(_, let inner) = t.factors[logs[0]],
+              Set(inner.free).isSubset(of: Set(arg.free)) else { return nil }   // entrywise, not a contraction
         var rest = t.factors
         rest.remove(at: logs[0])
         let used = Set(rest.flatMap(\.indices))
