@@ -39,6 +39,9 @@ struct Check: ParsableCommand {
     @Option(help: "Seed for the random point.")
     var random: UInt64 = 1
 
+    @Option(help: "How many random points may be re-drawn where finite differences cannot be trusted (a badly conditioned matrix, a point outside the program's domain).")
+    var redraws: Int = 10
+
     @Option(help: "Output form: text or json.")
     var format: FormatOption = .text
 
@@ -53,8 +56,9 @@ struct Check: ParsableCommand {
             guard let layout = Layout(rawValue: layout) else { throw RicciError(.usage, "--layout is denominator or numerator") }
             if let claim = claim {
                 let c = try ClaimCheck.run(source: src, wrt: wrt, claim: claim, kind: k, layout: layout, settings: settings,
-                                             symmetric: symmetric)
+                                           redraws: redraws, symmetric: symmetric)
                 if format == .json { print(claimJSON(c).serialized()) } else { print(claimText(c, source: src)) }
+                if c.verdict == .inconclusive { throw ExitCode(3) }
                 if !c.passed { throw ExitCode(1) }
                 return
             }
@@ -62,9 +66,9 @@ struct Check: ParsableCommand {
                 try checkDirection(src, v, settings)
                 return
             }
-            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings,
-                                                symmetric: symmetric)
-            let verdict = c.passed ? "pass" : "FAIL"
+            let c = try DerivativeCheck.run(source: src, wrt: wrt, kind: k, layout: layout, settings: settings, redraws: redraws,
+                                            symmetric: symmetric)
+            let verdict = c.inconclusive != nil ? "inconclusive" : c.passed ? "pass" : "FAIL"
             if format == .json {
                 print(JSON.object([
                     ("wrt", .array([.string(wrt)])), ("kind", .string(c.result.kind.rawValue)),
@@ -72,17 +76,25 @@ struct Check: ParsableCommand {
                     ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
                     ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
                     ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
+                    ("seed", .number(Double(c.settings.seed ?? 0))), ("estimated_fd_error", .number(c.estimatedError)),
+                    ("redrawn", .array(c.rejections.map { .object([("seed", .number(Double($0.seed))), ("reason", .string($0.reason))]) })),
+                    ("reason", c.inconclusive.map(JSON.string) ?? .null),
                 ]).serialized())
             } else {
                 print(DerivativeReport(source: src, results: [c.result]).text(.text))
                 if let m = c.matrixError { print("matrix form:   relative error \(m)") }
                 print("einstein form: relative error \(c.einsteinError)")
-                print("\(verdict) (central finite differences\(along(c.result.symmetric)), tolerance \(c.tolerance))")
+                print("\(verdict) (central finite differences\(along(c.result.symmetric)) at seed \(c.settings.seed ?? 0), "
+                    + "estimated error \(c.estimatedError), tolerance \(c.tolerance))")
+                if let why = c.inconclusive { print("reason: \(why)") } else if let note = CheckPoints.summary(c.rejections, random: true) {
+                    print("note: \(note)")
+                }
                 if (c.base.value.data + c.reference.data).contains(where: { !$0.isFinite }) {
                     print("note: the program is not a number at the random point (a log or a square root of a negative entry?): "
                         + "declare the inputs 'positive' (or 'spd'), or give values with --set")
                 }
             }
+            if c.inconclusive != nil { throw ExitCode(3) }
             if !c.passed { throw ExitCode(1) }
         }
     }
@@ -172,6 +184,7 @@ struct Check: ParsableCommand {
             ("where", .array(r.definitions.map { .array([.string($0.name), .string($0.value)]) })),
             ("derivation", c.derivation.map(JSON.string) ?? .null),
             ("message", .string(c.message)), ("error", error),
+            ("redrawn", .array(c.rejections.map { .object([("seed", .number(Double($0.seed))), ("reason", .string($0.reason))]) })),
         ])
     }
 }

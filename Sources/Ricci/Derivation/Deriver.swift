@@ -1,19 +1,34 @@
 /// The library's entry point for derivations.
 public enum Derivations {
     /// The step-by-step derivation of the gradient of `source`'s objective by `wrt`.
+    ///
+    /// A vector or matrix objective F gets the derivation of its Jacobian instead: the differential
+    /// dF, the tensor Γ = ∂F/∂W in index form, dF = Γ : dW, and the matricized (vec) form where
+    /// there is one.
     public static func derive(source: String, wrt: String) throws -> Derivation {
-        // the differential method reads off the gradient with entries independent (--symmetric none)
-        let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient, symmetric: .independent)
-        let lowered = try Lowerer.lower(TypeChecker.check(source: source))
-        var d = Deriver(lowered, wrt: wrt, result: result)
-        try d.run()
-        var final = result
-        if result.symmetric != nil {   // a symmetric variable: the default convention, as `ricci grad` gives it
-            final = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
-            d.symmetrize(to: final)
+        let typed = try TypeChecker.check(source: source)
+        let scalar = typed.result.shape.allSatisfy { typed.dims.isOne($0) }
+        let lowered = try Lowerer.lower(typed)
+        return try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(typed)) {
+            guard scalar else {   // a vector or matrix objective: the derivation of its Jacobian
+                let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .jacobian)
+                var d = Deriver(lowered, wrt: wrt, result: result)
+                try d.runJacobian()
+                return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps,
+                                  result: result, definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
+            }
+            // the differential method reads off the gradient with entries independent (--symmetric none)
+            let result = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient, symmetric: .independent)
+            var d = Deriver(lowered, wrt: wrt, result: result)
+            try d.run()
+            var final = result
+            if result.symmetric != nil {   // a symmetric variable: the default convention, as `ricci grad` gives it
+                final = try Derivatives.derivative(of: source, wrt: wrt, kind: .gradient)
+                d.symmetrize(to: final)
+            }
+            return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: final,
+                              definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
         }
-        return Derivation(source: source, wrt: wrt, direction: d.name(wrt), context: d.context, steps: d.steps, result: final,
-                          definitions: d.shown.map(\.0), definitionsLatex: d.shown.map(\.1))
     }
 }
 

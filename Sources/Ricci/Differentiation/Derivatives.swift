@@ -44,6 +44,15 @@ public enum Derivatives {
     public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
                                    layout: Layout = .denominator, symmetric: SymmetricConvention? = nil,
                                    direction: String? = nil) throws -> [DerivativeResult] {
+        try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(program.typed)) {
+            try derivativesPrinted(of: program, wrt: wrt, kind: kind, layout: layout, symmetric: symmetric, direction: direction)
+        }
+    }
+
+    /// ``derivatives(of:wrt:kind:layout:symmetric:direction:)`` with the program's scalar names known to the printers.
+    static func derivativesPrinted(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
+                                   layout: Layout, symmetric: SymmetricConvention?,
+                                   direction: String?) throws -> [DerivativeResult] {
         let typed = program.typed
         guard !wrt.isEmpty else { throw RicciError(.usage, "name a variable to differentiate by") }
         let shapes = try wrt.map { try checkVariable($0, in: typed) }

@@ -3,6 +3,11 @@
 extension Lowerer {
     func lower(_ e: TypedExpr, _ out: [Index]) throws -> IndexExpr {
         if e.isIndexed || isEinstein(e) { return try lowerEinstein(e) }
+        if let c = unitConstant(e) { return broadcast(.constant(c), out) }
+        if out.count != e.shape.count, !e.shape.isEmpty, e.shape.allSatisfy({ dims.isOne($0) }) {
+            // a 1×1 value where a scalar fits: its unit axes are summed over their single entry
+            return broadcast(restrict(try lower(e, freshAxes(e.shape, "u")), []), out)
+        }
         switch e.kind {
         case .constant(let c):
             return broadcast(.constant(c), out)
@@ -67,6 +72,17 @@ extension Lowerer {
             return restrict(try lowerView(x, row: c, col: r), out)
         case .indexed, .delta, .reshapeDelta, .term:
             return try lowerEinstein(e)
+        }
+    }
+
+    /// The value of `eye(1)`, `ones(1, 1)`, `zeros(1, 1)` (any constant whose axes all have size
+    /// 1): a 1×1 constant is a scalar wherever a scalar fits, so it is lowered as one.
+    func unitConstant(_ e: TypedExpr) -> Double? {
+        guard e.shape.allSatisfy({ dims.isOne($0) }) else { return nil }
+        switch e.kind {
+        case .eye, .ones: return 1
+        case .zeros: return 0
+        default: return nil
         }
     }
 

@@ -29,6 +29,7 @@ struct MatrixRenderer {
         case .negate(let x): return min(3, level(x))
         case .number(let v): return v < 0 ? 3 : 5
         case .power, .entrywisePower: return 4
+        case .call(.entrywise(.exp), 0, let args) where args.count == 1 && SymbolicPowers.split(args[0]) != nil: return 4
         case .call(.matrix(.kron), _, _): return latex ? 2 : 5
         case .call(.matrix(.inv), _, _): return latex ? 4 : 5
         default: return 5
@@ -80,6 +81,11 @@ struct MatrixRenderer {
         case .entrywisePower(let x, let p):
             if latex { return "{\(render(x, 5))}^{\\circ \(number(p))}" }
             return render(x, 5) + ".^" + exponent(p)
+        case .call(.entrywise(.exp), 0, let args) where args.count == 1 && SymbolicPowers.split(args[0]) != nil:
+            // exp(b*log(a)) is how a symbolic power a.^b is held: printed as the power
+            guard let (base, exponent) = SymbolicPowers.split(args[0]) else { return call(.entrywise(.exp), 0, args) }
+            if latex { return "{\(render(base, 5))}^{\\circ \(render(exponent, 0))}" }
+            return render(base, 5) + ".^" + render(exponent, 5)
         case .call(let f, let d, let args):
             return call(f, d, args)
         }

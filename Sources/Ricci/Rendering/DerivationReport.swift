@@ -10,7 +10,8 @@ public struct DerivationReport: Sendable {
     /// One step per line, with the identity it uses.
     public func text() -> String {
         let d = derivation
-        var lines = ["# the gradient of φ = \(objective) by \(d.wrt), step by step"]
+        var lines = [jacobian ? "# the Jacobian of F = \(objective) by \(d.wrt), step by step"
+                              : "# the gradient of φ = \(objective) by \(d.wrt), step by step"]
         if !d.definitions.isEmpty { lines.append("where " + d.definitions.joined(separator: ";  ")) }
         let width = min(72, d.steps.map { $0.text.count }.max() ?? 0)
         for s in d.steps {
@@ -21,8 +22,15 @@ public struct DerivationReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Whether the derivation is of a Jacobian (a vector or matrix objective).
+    var jacobian: Bool { derivation.result.kind == .jacobian }
+
     var objective: String {
-        if case .expression(let e)? = (try? Parser.parse(derivation.source))?.statements.last { return e.text }
+        let last = (try? Parser.parse(derivation.source))?.statements.last
+        if case .expression(let e)? = last { return e.text }
+        if case .definition(let n, let ix, let value, _)? = last {
+            return n + " (" + (ix.map { "\(n)[\($0.map(\.name).joined(separator: ", "))]" } ?? n) + " = " + value.text + ")"
+        }
         return "the objective"
     }
 
@@ -48,7 +56,7 @@ public struct DerivationReport: Sendable {
         \\usepackage[a4paper,landscape,margin=1.5cm]{geometry}
         \\allowdisplaybreaks
         \\begin{document}
-        \\section*{The gradient of $\\varphi$ by $\(w)$}
+        \\section*{The \(jacobian ? "Jacobian of $F$" : "gradient of $\\varphi$") by $\(w)$}
         \\noindent The program:\\\\
         \(program)
 
@@ -76,7 +84,7 @@ public struct DerivationReport: Sendable {
         return .object([
             ("input", .string(d.source)),
             ("wrt", .array([.string(d.wrt)])),
-            ("kind", .string("gradient")),
+            ("kind", .string(d.result.kind.rawValue)),
             ("order", .number(Double(d.result.order))),
             ("shape", .array(d.result.shape.map { .string($0.description) })),
             ("matrix", d.result.matrix.map(JSON.string) ?? .null),

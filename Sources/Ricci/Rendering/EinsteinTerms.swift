@@ -150,6 +150,12 @@ extension EinsteinPrinter {
                 let n = indexName(i)
                 return format == .latex ? "\\mathbf{1}_{\(n)}" : "ones(\(dims.resolve(i.dim)))[\(n)]"
             }.joined(separator: times)
+        case .function(.builtin(.exp, 0), let arg) where SymbolicPowers.split(arg) != nil:
+            // exp(b*log(a)) holds the symbolic power a^b: printed as the power
+            guard let (base, exponent) = SymbolicPowers.split(arg) else { return "" }
+            let (a, single) = nested(base), (b, atomic) = nested(exponent)
+            if format == .latex { return "{\(single ? a : "\\left(\(a)\\right)")}^{\(b)}" }
+            return (single ? a : "(\(a))") + "^" + (atomic ? b : "(\(b))")
         case .function(let g, let arg):
             let (a, single) = nested(arg)
             switch g {

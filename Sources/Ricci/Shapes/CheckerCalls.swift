@@ -82,7 +82,7 @@ extension TypeChecker {
             case (.eye, 0):
                 let d = dims.fresh("eye_n")
                 return TypedExpr(.eye, shape: [d, d], at: loc)
-            case (.eye, 1): return TypedExpr(.eye, shape: [ds[0], ds[0]], at: loc)
+            case (.eye, 1): return TypedExpr(.eye, shape: canonical(ds[0], ds[0]), at: loc)   // eye(1) is a scalar
             case (.ones, 1), (.zeros, 1), (.ones, 2), (.zeros, 2):
                 let shape = ds.count == 1 ? ds : canonical(ds[0], ds[1])
                 return TypedExpr(c == .ones ? .ones : .zeros, shape: shape, at: loc)

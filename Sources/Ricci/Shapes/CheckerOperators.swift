@@ -54,8 +54,9 @@ extension TypeChecker {
 
     func power(_ op: Expr.BinaryOp, _ a: Expr, _ b: Expr, at loc: SourceLocation) throws -> TypedExpr {
         let base = try checkFactor(a)
-        guard let p = constantValue(b), p.isFinite else {
-            throw RicciError(.value, "the exponent of \(op.rawValue) must be a number, found \(b.text)", at: b.location)
+        guard let p = constantValue(b) else { return try symbolicPower(op, a, base, b, at: loc) }
+        guard p.isFinite else {
+            throw RicciError(.value, "the exponent of \(op.rawValue) must be a finite number, found \(b.text)", at: b.location)
         }
         var out: TypedExpr
         if op == .entrywisePower {

@@ -23,6 +23,9 @@ public struct ClaimCheck: Sendable {
         case wrongValues = "wrong values"
         /// The claim does not parse or type-check.
         case doesNotParse = "does not parse"
+        /// Finite differences cannot decide: they disagree with both the claim and the engine's own
+        /// result, or no point where they can be trusted was found (``ClaimCheck/message`` says why).
+        case inconclusive
     }
 
     /// A common mistake the claim's values were found to match.
@@ -69,6 +72,8 @@ public struct ClaimCheck: Sendable {
     public var tolerance: Double
     /// For a derivative by a symmetric matrix: another convention under which the claim's values are right.
     public var rightUnder: SymmetricConvention? = nil
+    /// Random points drawn and not used, and why (badly conditioned, outside the domain...).
+    public var rejections: [CheckPoints.Rejection] = []
 
     /// The engine's (correct) result.
     public var result: DerivativeResult { engine.result }
@@ -90,21 +95,25 @@ public struct ClaimCheck: Sendable {
     ///     points use the next seeds and (when neither sizes nor values are given) other distinct sizes.
     ///   - points: how many random points the values are compared at.
     ///   - tolerance: the largest relative error that still counts as equal.
+    ///   - redraws: how many points may be re-drawn where finite differences cannot be trusted.
+    ///   - cache: points shared with other checks of the same program (several claims).
+    ///   - symmetric: the convention for a variable declared `symmetric`/`spd` (nil: `sym`).
     /// - Throws: ``/Ricci/RicciError`` when the *program* does not check or cannot be differentiated; every
     ///   problem of the claim is a verdict, not an error.
     public static func run(source: String, wrt: String, claim: String, kind: DerivativeKind? = nil,
                            layout: Layout = .denominator, settings: EvaluationSettings, points: Int = 3,
-                           tolerance: Double = 1e-6, symmetric: SymmetricConvention? = nil) throws -> ClaimCheck {
+                           tolerance: Double = 1e-6, redraws: Int = 10, cache: CheckPointCache? = nil,
+                           symmetric: SymmetricConvention? = nil) throws -> ClaimCheck {
         let k = try DerivativeCheck.defaultKind(source: source, kind)
         let original = try TypeChecker.check(source: source)
         var first = settings
         if first.seed == nil { first.seed = 1 }
         let engine = try DerivativeCheck.run(source: source, wrt: wrt, kind: k, layout: layout, settings: first,
-                                             tolerance: tolerance, symmetric: symmetric)
+                                             tolerance: tolerance, redraws: redraws, cache: cache, symmetric: symmetric)
         var check = ClaimCheck(claim: claim, verdict: .doesNotParse, expectedShape: engine.result.shape, claimShape: nil,
                                relativeError: nil, errors: [], seeds: [], diagnosis: nil, message: "", error: nil,
                                engine: engine, derivation: derivationText(source: source, wrt: wrt, kind: k, layout: layout),
-                               tolerance: tolerance)
+                               tolerance: tolerance, rejections: engine.rejections)
         let context = ShapeContext(original: original, wrt: wrt, kind: k, layout: layout, expected: engine.result.shape)
 
         // 1. the claim as the program's continuation
@@ -137,7 +146,7 @@ public struct ClaimCheck: Sendable {
             if Shapes.isVec(shape, of: context.expected) {
                 check.diagnosis = .vec
                 let values = try? check.compare(program: typed, text: spliced.text, source: source, wrt: wrt, kind: k, layout: layout,
-                                                settings: first, points: points, transform: Shapes.unvec)
+                                                settings: first, points: points, redraws: redraws, cache: cache, transform: Shapes.unvec)
                 if let v = values, v.max <= tolerance {
                     text.append("Its values are vec of the correct result (the columns stacked; relative error "
                         + "\(Shapes.short(v.max))): it is ∂f/∂vec(\(wrt)), right in value, but the \(context.what) itself is "
@@ -150,7 +159,7 @@ public struct ClaimCheck: Sendable {
             } else if transposed {
                 // is it the transpose in value too?
                 let values = try? check.compare(program: typed, text: spliced.text, source: source, wrt: wrt, kind: k, layout: layout,
-                                                settings: first, points: points, transform: { v, _ in try Shapes.transposedValue(v) })
+                                                settings: first, points: points, redraws: redraws, cache: cache, transform: { v, _ in try Shapes.transposedValue(v) })
                 if let v = values, v.max <= tolerance {
                     check.diagnosis = .transpose
                     text.append("Its values are those of the correct result, transposed (relative error "
@@ -171,7 +180,7 @@ public struct ClaimCheck: Sendable {
         let v: Comparison
         do {
             v = try check.compare(program: typed, text: spliced.text, source: source, wrt: wrt, kind: k, layout: layout,
-                                  settings: first, points: points, transform: nil)
+                                  settings: first, points: points, redraws: redraws, cache: cache, transform: nil)
         } catch let e as NotANumber {
             throw e.error
         } catch let e as ClaimEvaluationError {
@@ -183,20 +192,35 @@ public struct ClaimCheck: Sendable {
         }
         check.errors = v.errors
         check.seeds = v.seeds
-        check.relativeError = v.max
+        check.rejections += v.rejections
+        check.relativeError = v.seeds.isEmpty ? nil : v.max
         let what = context.what
         let n = v.seeds.count
         let pointsText = n == 1 ? "a random point" : "\(n) random points"
-        if v.max <= tolerance {
+        let convicting = v.errors.indices.filter { v.errors[$0] > tolerance && v.engineErrors[$0] <= tolerance }
+        if v.seeds.isEmpty {
+            check.verdict = .inconclusive
+            check.message = "Inconclusive: no random point where finite differences can be trusted was found, so your "
+                + "answer could not be compared by value (it has the expected shape, \(Shapes.short(context.expected)))."
+        } else if v.max <= tolerance {
             check.verdict = .correct
             check.message = "Correct: your answer has the expected shape (\(Shapes.short(context.expected))) and the "
                 + "values of the \(what) at \(pointsText) (largest relative error \(Shapes.short(v.max)))."
+        } else if convicting.isEmpty, let j = v.errors.indices.first(where: { v.errors[$0] > tolerance }) {
+            check.verdict = .inconclusive
+            check.message = "Inconclusive: at the random point of seed \(v.seeds[j]), finite differences differ both from "
+                + "your answer (relative error \(Shapes.short(v.errors[j]))) and from the engine's own result (relative "
+                + "error \(Shapes.short(v.engineErrors[j]))), so they cannot be trusted there; your answer and the engine's "
+                + "result differ by \(Shapes.short(v.claimVsEngine[j])) (relative)."
         } else {
             check.verdict = .wrongValues
             check.diagnosis = v.diagnosis
+            check.relativeError = convicting.map { v.errors[$0] }.max() ?? v.max
+            let worst = check.relativeError ?? v.max
             var text = "Your answer has the expected shape (\(Shapes.short(context.expected))) but not the values of the "
-                + "\(what): relative error \(Shapes.short(v.max)) (the largest over \(pointsText))."
-            if !v.max.isFinite {
+                + "\(what): relative error \(Shapes.short(worst)) (the largest over \(pointsText), where the engine's own "
+                + "result agrees with finite differences)."
+            if !worst.isFinite {
                 text += "\nYour answer is not a finite number at a random point (a log or a square root of a negative "
                     + "entry, a division by zero?)."
             } else if let d = v.diagnosis {
@@ -207,7 +231,10 @@ public struct ClaimCheck: Sendable {
             check.message = text
             check.recognizeConvention(program: typed, text: spliced.text, source: source, wrt: wrt, kind: k, layout: layout, settings: first)
         }
-        if !engine.passed {
+        if let note = CheckPoints.summary(check.rejections, random: true) {
+            check.message += "\nNote: \(note)."
+        }
+        if !engine.passed && engine.inconclusive == nil {
             check.message += "\nNote: the engine's own result differs from finite differences here (relative error "
                 + "\(Shapes.short(engine.einsteinError))); the verdict compares with finite differences."
         }
@@ -255,61 +282,5 @@ public struct ClaimCheck: Sendable {
     /// The claim's own evaluation failed (a singular matrix, a value out of a function's domain...).
     struct ClaimEvaluationError: Error {
         var error: RicciError
-    }
-
-    /// Errors of the claim's values against finite differences at each point, and the mistake the
-    /// values match at every point, if any.
-    struct Comparison {
-        var errors: [Double]
-        var seeds: [UInt64]
-        var diagnosis: Diagnosis?
-        var max: Double { errors.max() ?? .infinity }
-    }
-
-    func compare(program: TypedProgram, text: String, source: String, wrt: String, kind: DerivativeKind, layout: Layout,
-                 settings: EvaluationSettings, points: Int,
-                 transform: ((Tensor, Tensor) throws -> Tensor)?) throws -> Comparison {
-        var errors: [Double] = []
-        var seeds: [UInt64] = []
-        var variants: [Diagnosis: Double] = [:]
-        let original = try TypeChecker.check(source: source)
-        let free = original.dims.symbolicNames.filter { !$0.contains("*") }
-        let vary = settings.dims.isEmpty && settings.values.isEmpty
-        for j in 0..<max(1, points) {
-            var s = settings
-            s.seed = (settings.seed ?? 1) &+ UInt64(j)
-            if vary && j > 0 {
-                for (k, name) in free.enumerated() { s.dims[name] = j == 1 ? 4 + k : 5 + (free.count - 1 - k) }
-            }
-            let (reference, base): (Tensor, Evaluation)
-            if j == 0 {
-                (reference, base) = (engine.reference, engine.base)
-            } else {
-                (reference, base) = try DerivativeCheck.numericReference(source: source, wrt: wrt, kind: kind, layout: layout,
-                                                                         wrtOrder: result.order, settings: s,
-                                                                         symmetric: result.symmetric)
-            }
-            if base.value.data.contains(where: { !$0.isFinite }) || reference.data.contains(where: { !$0.isFinite }) {
-                throw NotANumber(seed: s.seed ?? 1)
-            }
-            var value: Tensor
-            do {
-                value = try Evaluator(program, settings: FiniteDifferences.pointSettings(for: text, at: base, s)).run().value
-            } catch let e as RicciError {
-                throw ClaimEvaluationError(error: e)
-            } catch let e as NumericError {
-                throw ClaimEvaluationError(error: RicciError(.numeric, e.description))
-            }
-            if let t = transform { value = try t(value, reference) }
-            value = DerivativeCheck.conformed(value, to: reference)
-            errors.append(FiniteDifferences.relativeError(value, reference))
-            seeds.append(s.seed ?? 1)
-            for d in Diagnosis.allCases {
-                guard let variant = try? Shapes.variant(d, of: reference) else { continue }
-                variants[d] = Swift.max(variants[d] ?? 0, FiniteDifferences.relativeError(value, variant))
-            }
-        }
-        let diagnosis = Diagnosis.allCases.first { d in (variants[d] ?? .infinity) <= tolerance }
-        return Comparison(errors: errors, seeds: seeds, diagnosis: diagnosis)
     }
 }

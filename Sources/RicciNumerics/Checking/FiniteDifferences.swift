@@ -24,13 +24,18 @@ import Ricci
 ///
 /// ## Steps
 ///
-/// The step for entry `x` is `relativeStep · max(1, |x|)` (capped at a fifth of `x` for inputs
-/// declared `positive`, so they stay positive). ``Method/central(relativeStep:)`` is the plain
-/// central difference (error O(h²)); ``Method/richardson(relativeStep:)`` combines the central
-/// differences with steps h and h/2 as (4·D(h/2) − D(h))/3, which cancels the h² term (error
-/// O(h⁴)) and allows a larger step, so less cancellation: about 1e-10 relative accuracy on smooth
-/// programs, against about 1e-8 to 1e-9 for a plain central difference. Near a kink (`relu`,
-/// `abs`, `step`, `sign`, `norm1`) a finite difference is meaningless whatever the method.
+/// The step for entry `x` is `relativeStep · max(|x|, rms)`, scaled to the entry and to the input's
+/// typical entry (its root mean square), capped at a fifth of `x` for inputs declared `positive`,
+/// so they stay positive. The default method, ``Method/adaptive(relativeStep:)``, is GSL's
+/// `gsl_deriv_central` (FiniteDifferencesAdaptive.swift): the 5-point rule (Richardson
+/// extrapolation of the central differences with steps h and h/2, error O(h⁴)), an estimate of its
+/// rounding and truncation errors, and a second try at the step that balances them; the estimate
+/// is ``Result/estimatedError``, which checks use to refuse points where finite differences
+/// cannot be trusted (``CheckPoints``). ``Method/central(relativeStep:)`` is the plain central
+/// difference (error O(h²)); ``Method/richardson(relativeStep:)`` combines the central differences
+/// with steps h and h/2 as (4·D(h/2) − D(h))/3 without an estimate. Near a kink (`relu`, `abs`,
+/// `step`, `sign`, `norm1`) a finite difference is meaningless whatever the method (the estimate
+/// is then large).
 ///
 /// ## Symmetric and positive definite inputs
 ///
@@ -49,6 +54,12 @@ import Ricci
 public enum FiniteDifferences {
     /// The difference formula.
     public enum Method: Sendable, Hashable {
+        /// GSL's `gsl_deriv_central` method, for every output entry at once: the 5-point rule on
+        /// x ± h, x ± h/2 (Richardson extrapolation of two central differences), an error estimate
+        /// (rounding plus truncation, the latter from the 3-point rule), and a second try at the
+        /// step that balances the two when truncation dominates. The default; its estimate is
+        /// ``Result/estimatedError``. See FiniteDifferencesAdaptive.swift.
+        case adaptive(relativeStep: Double)
         /// (f(x + h) − f(x − h)) / 2h, with h = relativeStep · max(1, |x|).
         case central(relativeStep: Double)
         /// Richardson extrapolation of two central differences, with steps h and h/2.
@@ -69,8 +80,8 @@ public enum FiniteDifferences {
         public var method: Method
         /// How an input declared `symmetric` or `spd` is perturbed.
         public var symmetric: SymmetricConvention
-        /// First derivatives: Richardson with relative step 1e-3, unconstrained symmetric inputs.
-        public init(method: Method = .richardson(relativeStep: 1e-3), symmetric: SymmetricConvention = .unconstrained) {
+        /// First derivatives: GSL's adaptive central method with relative step 1e-3, unconstrained symmetric inputs.
+        public init(method: Method = .adaptive(relativeStep: 1e-3), symmetric: SymmetricConvention = .unconstrained) {
             self.method = method
             self.symmetric = symmetric
         }
@@ -84,6 +95,9 @@ public enum FiniteDifferences {
         public var derivative: Tensor
         /// The program's evaluation at the point: its value, every input, the dimension sizes.
         public var base: Evaluation
+        /// The estimated error of `derivative`, relative as in ``relativeError(_:_:)``
+        /// (max |error| / max(1, max |derivative|)); 0 when the method gives no estimate.
+        public var estimatedError: Double = 0
     }
 
     // MARK: - first derivatives
@@ -100,7 +114,8 @@ public enum FiniteDifferences {
     public static func derivative(of source: String, wrt: String, settings: EvaluationSettings,
                                   options: Options = Options()) throws -> Result {
         let point = try Point(source: source, wrt: wrt, settings: settings, convention: options.symmetric)
-        return Result(derivative: try point.firstDerivative(options), base: point.base)
+        let (d, e) = try point.firstDerivativeWithError(options)
+        return Result(derivative: d, base: point.base, estimatedError: e)
     }
 
     /// The Hessian of a scalar objective by `wrt`, by second differences of the objective
@@ -130,7 +145,7 @@ public enum FiniteDifferences {
                                settings: EvaluationSettings, options: Options = Options()) throws -> Tensor {
         let point = try Point(source: gradient, wrt: wrt, settings: pointSettings(for: gradient, at: base, settings),
                               convention: options.symmetric)
-        return try point.firstDerivative(options)
+        return try point.firstDerivativeWithError(options).0
     }
 
     // MARK: - evaluating results at the same point
@@ -229,10 +244,11 @@ extension FiniteDifferences {
             self.settings = s
         }
 
-        /// The step for entry k at relative step `rel`.
+        /// The step for entry k at relative step `rel`: scaled to the entry and to the input's
+        /// typical entry (its root mean square), so an input of small entries gets small steps.
         func step(_ k: Int, _ rel: Double, reach: Double) -> Double {
             let v = x0.data[k]
-            var h = rel * max(1, abs(v))
+            var h = rel * max(abs(v), typicalSize)
             if positive { h = min(h, abs(v) / (5 * reach)) }
             return h
         }
@@ -253,12 +269,24 @@ extension FiniteDifferences {
             return try Evaluator(relaxed, settings: s).run().value
         }
 
-        func firstDerivative(_ options: Options) throws -> Tensor {
+        /// The root mean square of the input's entries (1 when they are all 0).
+        var typicalSize: Double {
+            let s = x0.data.reduce(0) { $0 + $1 * $1 }
+            let rms = x0.count > 0 ? (s / Double(x0.count)).squareRoot() : 0
+            return rms > 0 && rms.isFinite ? rms : 1
+        }
+
+        func firstDerivativeWithError(_ options: Options) throws -> (Tensor, Double) {
             let n = x0.count, m = base.value.count
             var out = try Tensor(zeros: base.value.shape + x0.shape)
+            var err = [Double](repeating: 0, count: m * n)
             for k in 0..<n {
                 let column: [Double]
                 switch options.method {
+                case .adaptive(let rel):
+                    let r = try adaptive(k, step(k, rel, reach: 1))
+                    column = r.value
+                    for i in 0..<m { err[i * n + k] = r.error[i] }
                 case .central(let rel):
                     column = try central(k, step(k, rel, reach: 1))
                 case .richardson(let rel):
@@ -268,7 +296,8 @@ extension FiniteDifferences {
                 }
                 for i in 0..<m { out.data[i * n + k] = column[i] }
             }
-            return out
+            let scale = out.data.reduce(1.0) { max($0, abs($1)) }
+            return (out, (err.max() ?? 0) / scale)
         }
 
         func central(_ k: Int, _ h: Double) throws -> [Double] {
@@ -289,7 +318,7 @@ extension FiniteDifferences {
                 for l in k..<n {
                     let v: Double
                     switch options.method {
-                    case .central(let rel):
+                    case .central(let rel), .adaptive(let rel):
                         v = try second(k, l, step(k, rel, reach: 2), step(l, rel, reach: 2))
                     case .richardson(let rel):
                         let hk = step(k, rel, reach: 2), hl = step(l, rel, reach: 2)

@@ -25,15 +25,15 @@ public enum SymmetricReference {
     public static func result(source: String, wrt: String, kind: DerivativeKind, layout: Layout, convention: SymmetricConvention,
                               settings: EvaluationSettings, method: FiniteDifferences.Method? = nil) throws -> FiniteDifferences.Result {
         let pairs: FiniteDifferences.SymmetricConvention = convention == .independent ? .unconstrained : .symmetricPairs
-        var derivative: Tensor, base: Evaluation
+        var derivative: Tensor, base: Evaluation, estimate: Double
         if kind == .hessian {
             let r = try FiniteDifferences.hessian(of: source, wrt: wrt, settings: settings,
                                                   options: .init(method: method ?? .richardson(relativeStep: 4e-3), symmetric: pairs))
-            (derivative, base) = (r.derivative, r.base)
+            (derivative, base, estimate) = (r.derivative, r.base, r.estimatedError)
         } else {
             let r = try FiniteDifferences.derivative(of: source, wrt: wrt, settings: settings,
                                                      options: .init(method: method ?? .richardson(relativeStep: 1e-3), symmetric: pairs))
-            (derivative, base) = (r.derivative, r.base)
+            (derivative, base, estimate) = (r.derivative, r.base, r.estimatedError)
         }
         if convention == .sym {
             derivative = halvedOffDiagonal(derivative, pairs: SymmetricConvention.variablePairs(kind: kind, order: derivative.order))
@@ -41,7 +41,7 @@ public enum SymmetricReference {
         if kind == .gradient && layout == .numerator {
             derivative = try FiniteDifferences.numeratorLayout(derivative, wrtOrder: 2)
         }
-        return FiniteDifferences.Result(derivative: derivative, base: base)
+        return FiniteDifferences.Result(derivative: derivative, base: base, estimatedError: estimate)
     }
 
     /// Every entry halved once for each of `pairs` (axis pairs) whose two indices differ.

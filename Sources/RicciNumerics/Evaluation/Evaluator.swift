@@ -41,6 +41,8 @@ public final class Evaluator {
     /// Per statement: index name → label and index name → dimension.
     var labels: [String: Int] = [:]
     var indexDims: [String: DimVar] = [:]
+    /// When set, records the conditioning of inv/det/logdet arguments and log/sqrt domains (checks).
+    public var probe: ConditionProbe?
 
     /// An evaluator of `program` with `settings`; ``run()`` evaluates it.
     public init(_ program: TypedProgram, settings: EvaluationSettings) {

@@ -69,6 +69,7 @@ extension Evaluator {
             return v
         case .entrywise(let f, let d, let x):
             var v = try eval(x)
+            probe?.entrywise(f, v.tensor, at: e.location)
             v.tensor = try map(v.tensor) { a in
                 guard let r = EntrywiseMath.value(f, derivative: d, a) else {
                     throw RicciError(.value, "\(f.rawValue) has no derivative of order \(d) here", at: e.location)

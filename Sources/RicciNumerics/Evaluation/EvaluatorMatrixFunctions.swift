@@ -4,6 +4,7 @@ import Ricci
 extension Evaluator {
     func matrixFunction(_ m: MatrixFunction, _ xs: [Tensor], _ shape: [Int], at loc: SourceLocation) throws -> Tensor {
         let x = xs[0]
+        if let p = probe, m == .inv || m == .det || m == .logdet { p.matrix(m.rawValue, try asMatrix(x), at: loc) }
         do {
             switch m {
             case .inv:

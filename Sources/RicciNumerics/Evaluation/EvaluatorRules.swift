@@ -27,11 +27,13 @@ extension Evaluator {
         case .variable(let n):
             guard let t = env[n] else { throw RicciError(.value, "no value for \(n)", at: e.location) }
             return t.shape == shape ? t : try t.reshaped(shape)
-        case .eye: return try Tensor.identity(shape[0])
+        case .eye: return shape.isEmpty ? Tensor(scalar: 1) : try Tensor.identity(shape[0])
         case .ones: return try Tensor(repeating: 1, shape: shape)
         case .zeros: return try Tensor(zeros: shape)
         case .entrywise(let f, let d, let x):
-            return try map(try evalMatrix(x)) { v in
+            let arg = try evalMatrix(x)
+            probe?.entrywise(f, arg, at: e.location)
+            return try map(arg) { v in
                 guard let r = EntrywiseMath.value(f, derivative: d, v) else {
                     throw RicciError(.value, "\(f.rawValue) has no derivative of order \(d) here", at: e.location)
                 }
@@ -88,6 +90,7 @@ extension Evaluator {
         case .entrywisePower(let x, let p): return try map(try evalMatrix(x)) { pow($0, p) }
         case .matrixPower(let a, let n):
             let base = try evalMatrix(a)
+            if n < 0, let p = probe { p.matrix("^(\(n))", try asMatrix(base), at: e.location) }
             do { return try matrixPower(base, n, shape) } catch let err as NumericError {
                 throw RicciError(.numeric, err.description, at: e.location)   // X^(-1) of a singular X: point at the ^
             }
