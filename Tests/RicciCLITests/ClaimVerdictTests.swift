@@ -31,8 +31,9 @@ final class ClaimVerdictTests: XCTestCase {
     static func rightClaims(_ r: DerivativeResult) -> [(String, String)] {
         var out: [(String, String)] = []
         let own = r.intermediates.filter { !$0.fromProgram }
-        if let m = r.matrix, own.allSatisfy({ $0.matrix != nil }) {
-            out.append(("matrix", (own.compactMap { i in i.matrix.map { "\(i.name) = \($0)" } } + [m]).joined(separator: "\n")))
+        let ownMatrix = r.matrixIntermediates.filter { !$0.fromProgram }   // the matrix form's own names
+        if let m = r.matrix, ownMatrix.allSatisfy({ $0.matrix != nil }) {
+            out.append(("matrix", (ownMatrix.compactMap { i in i.matrix.map { "\(i.name) = \($0)" } } + [m]).joined(separator: "\n")))
         }
         out.append(("einstein", (own.flatMap(\.einstein) + r.einsteinDefinitions + [r.einstein]).joined(separator: "\n")))
         return out
@@ -41,8 +42,9 @@ final class ClaimVerdictTests: XCTestCase {
     /// Wrong claims made from the matrix form (or the Einstein form when there is none).
     static func wrongClaims(_ r: DerivativeResult) -> [(String, String)] {
         let own = r.intermediates.filter { !$0.fromProgram }
-        if let m = r.matrix, own.allSatisfy({ $0.matrix != nil }) {
-            let pre = own.compactMap { i in i.matrix.map { "\(i.name) = \($0)\n" } }.joined()
+        let ownMatrix = r.matrixIntermediates.filter { !$0.fromProgram }
+        if let m = r.matrix, ownMatrix.allSatisfy({ $0.matrix != nil }) {
+            let pre = ownMatrix.compactMap { i in i.matrix.map { "\(i.name) = \($0)\n" } }.joined()
             var out = [("sign flipped", pre + "-(\(m))"), ("factor 2 missing", pre + "0.5*(\(m))")]
             if r.order == 2 { out.append(("transposed", pre + "(\(m))'")) }
             for (k, c) in m.enumerated() where c == "*" {
