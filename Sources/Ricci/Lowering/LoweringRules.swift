@@ -3,6 +3,7 @@
 extension Lowerer {
     func lower(_ e: TypedExpr, _ out: [Index]) throws -> IndexExpr {
         if e.isIndexed || isEinstein(e) { return try lowerEinstein(e) }
+        if out.count != e.shape.count { return try lowerReconciled(e, out) }
         switch e.kind {
         case .constant(let c):
             return broadcast(.constant(c), out)
@@ -68,6 +69,30 @@ extension Lowerer {
         case .indexed, .delta, .reshapeDelta, .term:
             return try lowerEinstein(e)
         }
+    }
+
+    /// Lowers a node whose recorded shape has more axes than `out`: its shape was computed before
+    /// unification found some of its dimensions to be 1 (`x'*x'*x'*x` makes x of length 1 after the
+    /// first factor). The axes of length 1 get indices of their own, summed over one value.
+    func lowerReconciled(_ e: TypedExpr, _ out: [Index]) throws -> IndexExpr {
+        let long = e.shape.filter { !dims.isOne($0) }
+        guard out.count < e.shape.count, long.count <= out.count else {
+            throw RicciError(.shape, "internal: a shape of \(e.shape.count) axes lowered with \(out.count) indices", at: e.location)
+        }
+        var rest = out[...]
+        var full: [Index] = []
+        var ones = e.shape.count - out.count
+        for d in e.shape {
+            if dims.isOne(d) && ones > 0 && (rest.count < e.shape.count - full.count || rest.isEmpty) {
+                ones -= 1
+                full.append(fresh("u", d))
+            } else if let i = rest.popFirst() {
+                full.append(i)
+            } else {
+                full.append(fresh("u", d))
+            }
+        }
+        return restrict(try lower(e, full), out)
     }
 
     /// An operand of an entrywise operation: scalars are not indexed.
