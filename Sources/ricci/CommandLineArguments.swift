@@ -23,10 +23,10 @@ enum CommandLineArguments {
             let trimmed = line.drop(while: { $0 == " " })
             guard trimmed.hasPrefix("-") else { continue }
             let spec = trimmed.components(separatedBy: "  ").first ?? ""
+            let takesValue = spec.contains("<")   // "-f, --file <file>": both spellings take the value
             for part in spec.components(separatedBy: ", ") {
-                let words = part.split(separator: " ")
-                guard let name = words.first, name.hasPrefix("-") else { continue }
-                out[String(name)] = OptionSpec(takesValue: words.count > 1)
+                guard let name = part.split(separator: " ").first, name.hasPrefix("-") else { continue }
+                out[String(name)] = OptionSpec(takesValue: takesValue)
             }
         }
         return out
@@ -93,11 +93,26 @@ enum CommandLineArguments {
         return false
     }
 
-    /// Parses and runs the command; argument errors (and help) are JSON under `--format json`.
+    /// The stack of the thread that runs a command: the parser bounds nesting (256 levels) and chains
+    /// (5,000 factors), and every later stage recurses over the tree at most a few frames per level;
+    /// 256 MiB holds the deepest accepted program with room to spare (the main thread's 8 MiB does not,
+    /// in a debug build), and leaves most of a 1 GiB address-space limit for the work itself.
+    static let stackBytes = 256 << 20
+
+    /// Runs ``run()`` on a thread with a ``stackBytes`` stack and exits with its status.
     static func main() -> Never {
+        let thread = Thread { run() }
+        thread.stackSize = stackBytes
+        thread.start()
+        while true { sleep(1_000) }
+    }
+
+    /// Parses and runs the command; argument errors (and help) are JSON under `--format json`.
+    static func run() -> Never {
         let raw = Array(CommandLine.arguments.dropFirst())
         let args = normalized(raw)
         let json = wantsJSON(args)
+        if args.first != "contract" { Watchdog.start(json: json) }
         do {
             var command = try RicciCommand.parseAsRoot(args)
             try command.run()

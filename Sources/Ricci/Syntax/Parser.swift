@@ -151,6 +151,11 @@ public struct Parser {
             return .tensor(ds)
         case "function":
             _ = try expect(.arrow, "'->' after 'function'")
+            // Checked before reading the result type: `function -> function -> ...` is refused at the
+            // second `function`, without recursion.
+            if case .identifier("function") = current.kind {
+                throw RicciError(.syntax, "a function cannot return a function", at: current.location)
+            }
             let result = try declaredType()
             if case .function = result { throw RicciError(.syntax, "a function cannot return a function", at: loc) }
             if case .elementwise = result { throw RicciError(.syntax, "a function returns a scalar, vector, matrix or tensor", at: loc) }
