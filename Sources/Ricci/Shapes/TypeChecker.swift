@@ -29,6 +29,7 @@ public final class TypeChecker {
             case .definition(let name, let idx, let value, let loc):
                 try c.define(name, indices: idx, value: value, at: loc)
             case .expression(let e):
+                try c.unusedValue(e, in: program)
                 try c.statement(name: nil, indices: nil, value: e, at: e.location)
             }
         }
@@ -94,8 +95,30 @@ public final class TypeChecker {
         try statement(name: name, indices: indices, value: value, at: loc)
     }
 
-    /// Checks one definition or bare expression.
+    /// Checks one definition or bare expression; a shape error names the undeclared variables it
+    /// involves, whose default types (vector, matrix, scalar) may be the cause.
     func statement(name: String?, indices: [IndexName]?, value: Expr, at loc: SourceLocation) throws {
+        do {
+            try checkStatement(name: name, indices: indices, value: value, at: loc)
+        } catch var e as RicciError where e.kind == .shape {
+            e.message += UndeclaredNote.note(for: e.message, symbols: symbols, names: names, dims: dims)
+            throw e
+        }
+    }
+
+    /// A bare expression that is not the last statement: its value is never used, which is a mistake
+    /// (often a misspelled declaration `X: frobnicate`, read as the double-dot product X : frobnicate).
+    func unusedValue(_ e: Expr, in program: Program) throws {
+        guard let last = program.statements.last, last != .expression(e) else { return }
+        if case .binary(.doubleDot, let a, let b) = e.kind, case .name(let n) = a.kind, case .name(let t) = b.kind {
+            throw RicciError(.syntax, "unknown type '\(t)' in the declaration of \(n); the types are scalar, vector(d), "
+                + "matrix(r, c), tensor(d1, ...), elementwise, function -> TYPE", at: b.location)
+        }
+        throw RicciError(.syntax, "the value of this statement is never used: only the last statement is the objective "
+            + "(give it a name, NAME = ..., or remove it)", at: e.location)
+    }
+
+    func checkStatement(name: String?, indices: [IndexName]?, value: Expr, at loc: SourceLocation) throws {
         indexDims = [:]
         leftSide = indices?.map(\.name)
         if let idx = indices {
@@ -157,7 +180,12 @@ public final class TypeChecker {
                 throw RicciError(.name, "\(name) is a function; apply it to an argument: \(name)(...)", at: loc)
             }
         }
-        if name == "eye" {
+        // Extensions: a dimension name is its size (`sum(x.^2)/n`), and an undeclared I the identity.
+        if let d = dims.existing(name) {
+            let ones = TypedExpr(.ones, shape: [d], at: loc)
+            return TypedExpr(.reduce(.sum, ones), shape: [], at: loc)
+        }
+        if name == "eye" || name == "I" {
             let d = dims.fresh("eye_n")
             return TypedExpr(.eye, shape: [d, d], at: loc)
         }
