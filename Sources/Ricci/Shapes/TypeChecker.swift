@@ -92,8 +92,13 @@ public final class TypeChecker {
         if let old = symbols[name], old.definition != nil || !old.declared {
             throw RicciError(.name, "\(name) is already \(old.definition != nil ? "defined" : "used") at \(old.location)", at: loc)
         }
+        defining = name
+        defer { defining = nil }
         try statement(name: name, indices: indices, value: value, at: loc)
     }
+
+    /// The name whose definition is being checked (its value may not use it).
+    var defining: String?
 
     /// Checks one definition or bare expression; a shape error names the undeclared variables it
     /// involves, whose default types (vector, matrix, scalar) may be the cause.
@@ -173,6 +178,10 @@ public final class TypeChecker {
 
     /// The tensor a name stands for, giving undeclared names their default kind.
     func variable(_ name: String, at loc: SourceLocation) throws -> TypedExpr {
+        if name == defining {
+            throw RicciError(.name, "\(name) is used in its own definition; a definition can only use inputs and names "
+                + "defined before it", at: loc)
+        }
         if let s = symbols[name] {
             switch s.kind {
             case .tensor(let shape): return TypedExpr(.variable(name), shape: shape, at: loc)
