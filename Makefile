@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench clean notebooks
+.PHONY: deps texdeps build release demo test bench clean notebooks fuzz fuzz-smoke
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -58,7 +58,7 @@ demo: release
 
 # Every test (XCTest), then every notebook (make notebooks); the last line is the plain summary
 # 'tests: N passed, M failed', counting the XCTest cases and the notebooks (one each).
-test: deps texdeps
+test: deps texdeps fuzz-smoke
 	$(SWIFT) build
 	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	$(MAKE) --no-print-directory notebooks 2>&1 | tee .build/notebooks.log; nbstatus=$$?; \
@@ -103,6 +103,21 @@ bench: release $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/contract_bench.py
 	$(BENCH_VENV)/bin/python bench/derive_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
 	$(BENCH_VENV)/bin/python bench/grad_eval_bench.py --ricci .build/release/ricci --ricci-commit $$(git rev-parse --short HEAD)
+
+# Fuzzing (issue 10): the libFuzzer targets (fuzz/build.sh, -sanitize=fuzzer) for FUZZ_SECONDS each
+# from seeds taken from the tests, then the process-level CLI fuzzer; fuzz-smoke is the short
+# fixed-seed CLI pass that make test runs.
+FUZZ_SECONDS ?= 60
+fuzz: build
+	fuzz/build.sh
+	python3 fuzz/seeds.py .build/fuzz-seeds
+	mkdir -p .build/fuzz-corpus/symbolic .build/fuzz-corpus/readers
+	cd .build && ../fuzz/.build/symbolic -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=4096 fuzz-corpus/symbolic fuzz-seeds/symbolic
+	cd .build && ../fuzz/.build/readers -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 fuzz-corpus/readers fuzz-seeds/readers
+	python3 fuzz/cli_fuzz.py --runs 1000 --seed $$(date +%s) --out .build/fuzz-findings
+
+fuzz-smoke: build
+	python3 fuzz/cli_fuzz.py --quick --runs 150 --seed 1 --out .build/fuzz-findings
 
 clean:
 	rm -rf .build
