@@ -92,8 +92,22 @@ public enum Derivatives {
     /// The program with nested activations named and every statement simplified.
     static func prepared(_ program: LoweredProgram, wrt: [String], _ gen: IndexGenerator, _ simplifier: Simplifier) -> LoweredProgram {
         var named = AutoNames.apply(program, variables: wrt, generator: gen)
+        named.statements = live(named.statements)
         for k in named.statements.indices { named.statements[k].expr = simplifier.simplify(named.statements[k].expr) }
         return named
+    }
+
+    /// The objective and the definitions it uses (directly or through others), in order: a definition
+    /// nothing uses does not change a derivative, and each would cost work in every later stage.
+    static func live(_ statements: [LoweredStatement]) -> [LoweredStatement] {
+        guard let last = statements.indices.last else { return statements }
+        var used: Set<String> = []
+        var keep = Array(repeating: false, count: statements.count)
+        for s in statements.indices.reversed() where s == last || statements[s].name.map(used.contains) == true {
+            keep[s] = true
+            used.formUnion(statements[s].expr.tensorNames)
+        }
+        return statements.indices.filter { keep[$0] }.map { statements[$0] }
     }
 
     /// The variable's shape; errors for names that are not inputs of the program.
