@@ -15,9 +15,12 @@ public final class TypeChecker {
 
     init() {}
 
-    /// Checks a parsed program.
-    public static func check(_ program: Program) throws -> TypedProgram {
+    /// Checks a parsed program. A bare expression before the last statement is an error (its value is
+    /// never used) unless `allowUnusedValues` (for programs assembled from parts, such as a claim
+    /// appended to the user's program).
+    public static func check(_ program: Program, allowUnusedValues: Bool = false) throws -> TypedProgram {
         let c = TypeChecker()
+        c.allowUnusedValues = allowUnusedValues
         for s in program.statements {
             if case .declaration(let name, let type, let props, let loc) = s {
                 try c.declare(name, type, props, at: loc)
@@ -29,8 +32,8 @@ public final class TypeChecker {
             case .definition(let name, let idx, let value, let loc):
                 try c.define(name, indices: idx, value: value, at: loc)
             case .expression(let e):
-                try c.unusedValue(e, in: program)
                 try c.statement(name: nil, indices: nil, value: e, at: e.location)
+                try c.unusedValue(e, in: program)
             }
         }
         guard !c.statements.isEmpty else {
@@ -45,9 +48,12 @@ public final class TypeChecker {
     }
 
     /// Parses and checks in one step.
-    public static func check(source: String) throws -> TypedProgram {
-        try check(Parser.parse(source))
+    public static func check(source: String, allowUnusedValues: Bool = false) throws -> TypedProgram {
+        try check(Parser.parse(source), allowUnusedValues: allowUnusedValues)
     }
+
+    /// Whether bare expressions before the last statement are accepted (see ``check(_:allowUnusedValues:)``).
+    var allowUnusedValues = false
 
     // MARK: - declarations and definitions
 
@@ -114,7 +120,7 @@ public final class TypeChecker {
     /// A bare expression that is not the last statement: its value is never used, which is a mistake
     /// (often a misspelled declaration `X: frobnicate`, read as the double-dot product X : frobnicate).
     func unusedValue(_ e: Expr, in program: Program) throws {
-        guard let last = program.statements.last, last != .expression(e) else { return }
+        guard !allowUnusedValues, let last = program.statements.last, last != .expression(e) else { return }
         if case .binary(.doubleDot, let a, let b) = e.kind, case .name(let n) = a.kind, case .name(let t) = b.kind {
             throw RicciError(.syntax, "unknown type '\(t)' in the declaration of \(n); the types are scalar, vector(d), "
                 + "matrix(r, c), tensor(d1, ...), elementwise, function -> TYPE", at: b.location)

@@ -75,11 +75,10 @@ extension Parser {
         var levels = 0
         defer { depth -= levels }
         while true {
-            switch current.kind {
-            case .quote, .superT, .lbracket, .caret where peek(1).kind == .identifier("T") && !isCallOrIndex(at: pos + 2):
+            let transposeByT = current.kind == .caret && peek(1).kind == .identifier("T") && !isCallOrIndex(at: pos + 2)
+            if current.kind == .quote || current.kind == .superT || current.kind == .lbracket || transposeByT {
                 try enter()
                 levels += 1
-            default: break
             }
             switch current.kind {
             case .quote, .superT:
