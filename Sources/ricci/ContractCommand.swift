@@ -46,6 +46,9 @@ struct Contract: ParsableCommand {
         }
     }
 
+    /// The most entries of a result printed (a larger one is written with -o).
+    static let maxPrintedEntries = 1_000_000
+
     private func execute() throws {
         guard let strategy = PathStrategy(rawValue: strategy) else {
             throw NumericError.einsum("unknown strategy '\(strategy)' (use auto, optimal, greedy or naive)")
@@ -59,7 +62,19 @@ struct Contract: ParsableCommand {
             try benchmark(operands, times: n, strategy: strategy)
             return
         }
+        if path && output == nil {
+            // --path asks for the plan: the contraction is not run, so no dense value is printed
+            switch format {
+            case .text: print(plan.description)
+            case .json: print("{\"plan\": \(planJSON(plan))}")
+            }
+            return
+        }
         let result = try Einsum.einsum(subscripts, operands, strategy: strategy)
+        if output == nil && result.count > Self.maxPrintedEntries {
+            throw NumericError.einsum("the result has \(result.count) entries, more than the \(Self.maxPrintedEntries) printed; "
+                + "write it to a file with -o FILE.npy")
+        }
         if let output { try NPY.write(result, to: output) }
         switch format {
         case .text:

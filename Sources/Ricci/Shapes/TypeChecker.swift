@@ -120,7 +120,11 @@ public final class TypeChecker {
     /// A bare expression that is not the last statement: its value is never used, which is a mistake
     /// (often a misspelled declaration `X: frobnicate`, read as the double-dot product X : frobnicate).
     func unusedValue(_ e: Expr, in program: Program) throws {
-        guard !allowUnusedValues, let last = program.statements.last, last != .expression(e) else { return }
+        // Flagged when a later statement is a bare expression too (the objective): a program followed by
+        // definitions (a claim appended to it) keeps its value in use.
+        guard !allowUnusedValues, let k = program.statements.firstIndex(of: .expression(e)),
+              program.statements[(k + 1)...].contains(where: { if case .expression = $0 { return true } else { return false } })
+        else { return }
         if case .binary(.doubleDot, let a, let b) = e.kind, case .name(let n) = a.kind, case .name(let t) = b.kind {
             throw RicciError(.syntax, "unknown type '\(t)' in the declaration of \(n); the types are scalar, vector(d), "
                 + "matrix(r, c), tensor(d1, ...), elementwise, function -> TYPE", at: b.location)
