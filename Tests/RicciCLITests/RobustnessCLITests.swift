@@ -83,6 +83,21 @@ final class RobustnessCLITests: XCTestCase {
     }
 }
 
+extension RobustnessCLITests {
+    func testContractPathPrintsOnlyThePlan() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ricci-robust-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.csv")
+        try "1,2\n3,4\n".write(to: a, atomically: true, encoding: .utf8)
+        let r = try ricci(["contract", "ij,jk->ik", a.path, a.path, "--path", "--format", "json"])
+        XCTAssertEqual(r.status, 0)
+        let o = jsonObject(r.stdout)
+        XCTAssertNotNil(o["plan"])
+        XCTAssertNil(o["value"], "--path prints the plan, not the value")
+    }
+}
+
 /// Where the built executable is (as CommandLineTests finds it).
 enum CommandLineTestsBinary {
     static var url: URL { CommandLineTests.binary }

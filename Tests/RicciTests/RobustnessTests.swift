@@ -90,4 +90,28 @@ final class RobustnessTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("only its Jacobian"), "\(e)")
         }
     }
+
+    func testFuzzFindingMatrixPowerAndOrderLimits() {
+        // found by the symbolic fuzzer: X⁹.^3 is X^729, whose Jacobian has 729 terms of 729 factors
+        let e = error("X: matrix(n, n); X⁹.^3")
+        XCTAssertEqual(e?.kind, .limit)
+        XCTAssertTrue(e?.message.contains("64") ?? false, e?.message ?? "")
+        XCTAssertNoThrow(try Lowerer.lower(source: "X: matrix(n, n); X^64"))
+        let big = "T: tensor(" + Array(repeating: "2", count: 40).joined(separator: ", ") + ")\nsum(T)"
+        XCTAssertEqual(error(big)?.kind, .limit)
+        let idx = "A[" + (0..<40).map { "i\($0)" }.joined(separator: ", ") + "]"
+        XCTAssertEqual(error(idx)?.kind, .limit)
+    }
+
+    func testUnusedDefinitionsAreDropped() throws {
+        let body = (1...3_000).map { "u\($0) = x*\($0)" }.joined(separator: "\n") + "\nx'*x"
+        let g = try Derivatives.derivative(of: body, wrt: "x", kind: .gradient)
+        XCTAssertEqual(g.matrix, "2*x")
+    }
+
+    func testNestedSoftmaxIsNamedNotCopied() throws {
+        let src = "sum(" + String(repeating: "softmax(", count: 32) + "x" + String(repeating: ")", count: 33)
+        let g = try Derivatives.derivative(of: src, wrt: "x", kind: .gradient)
+        XCTAssertLessThan(g.einstein.count + (g.matrix?.count ?? 0), 20_000, "linear in the depth, not exponential")
+    }
 }
