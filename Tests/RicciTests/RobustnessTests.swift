@@ -114,4 +114,11 @@ final class RobustnessTests: XCTestCase {
         let g = try Derivatives.derivative(of: src, wrt: "x", kind: .gradient)
         XCTAssertLessThan(g.einstein.count + (g.matrix?.count ?? 0), 20_000, "linear in the depth, not exponential")
     }
+
+    func testFuzzFindingDiagOfAScalar() throws {
+        // found by the CLI fuzzer: diag of a scalar (a 1×1 matrix) indexed axes it does not have
+        XCTAssertNoThrow(try Lowerer.lower(source: "beta: scalar; diag(beta)"))
+        let g = try Derivatives.derivative(of: "beta: scalar; sum(diag(beta))^2", wrt: "beta", kind: .gradient)
+        XCTAssertEqual(g.matrix, "2*beta")
+    }
 }

@@ -44,9 +44,9 @@ struct AutoNames {
                     else if case .power = g { d = max(d, inner) }
                     else { d = max(d, depends(a) ? inner + 1 : inner) }
                 case .opaque(_, _, let a, _): d = max(d, depth(a))
-                case .matrix(_, let args, _):
+                case .matrix(let m, let args, _):
                     let inner = args.map(depth).max() ?? 0
-                    d = max(d, args.contains(where: depends) ? inner + 1 : inner)
+                    d = max(d, m != .kron && m != .vec && args.contains(where: depends) ? inner + 1 : inner)
                 case .tensor, .delta, .reshape, .ones: break
                 }
             }
@@ -87,7 +87,10 @@ struct AutoNames {
     /// its argument holds another one, or when it is inside a named one: `softmax(softmax(x))` becomes
     /// H1 = softmax(x), H2 = softmax(H1), so that nested matrix functions do not swell either.
     mutating func rewriteMatrix(_ m: MatrixAtom, _ args: [IndexExpr], _ ix: [Index], inside: Bool) -> Factor {
-        let named = args.contains(where: depends) && (inside || (args.map(depth).max() ?? 0) >= 1)
+        // kron and vec are not named: their results have product dimensions (n*n), which a definition's
+        // printed form cannot declare
+        let nameable = m != .kron && m != .vec
+        let named = nameable && args.contains(where: depends) && (inside || (args.map(depth).max() ?? 0) >= 1)
         let newArgs = args.map { rewrite($0, inside: inside || named) }
         guard named else { return .matrix(m, args: newArgs, indices: ix) }
         let name = freshName()
