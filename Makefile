@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev pkg-config
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps texdeps build release demo test bench bench-contract clean notebooks docs snippets
+.PHONY: deps texdeps build release demo test bench bench-contract clean notebooks docs snippets fuzz fuzz-smoke
 
 # Installs GSL and OpenBLAS with apt-get when pkg-config cannot find them.
 deps:
@@ -58,8 +58,9 @@ demo: release
 
 # Every test (XCTest), then every notebook (make notebooks); the last line is the plain summary
 # 'tests: N passed, M failed', counting the XCTest cases and the notebooks (one each).
-# The export tests (issue 13) run the exported NumPy/JAX modules in the notebooks' venv, C with cc.
-test: deps texdeps Notebooks/.venv/.installed
+# The export tests (issue 13) run the exported NumPy/JAX modules in the notebooks' venv, C with cc;
+# fuzz-smoke is a short fixed-seed pass of the CLI fuzzer (issue 10).
+test: deps texdeps fuzz-smoke Notebooks/.venv/.installed
 	$(SWIFT) build
 	@set -o pipefail; RICCI_REQUIRE_PDFLATEX=1 RICCI_REQUIRE_EXPORT_TOOLS=1 RICCI_EXPORT_PYTHON=$(CURDIR)/Notebooks/.venv/bin/python $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log; status=$$?; \
 	$(MAKE) --no-print-directory notebooks 2>&1 | tee .build/notebooks.log; nbstatus=$$?; \
@@ -125,6 +126,21 @@ snippets:
 # Only the contraction benchmark (plan quality against opt_einsum, execution against NumPy).
 bench-contract: release $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/contract_bench.py --ricci .build/release/ricci
+
+# Fuzzing (issue 10): the libFuzzer targets (fuzz/build.sh, -sanitize=fuzzer) for FUZZ_SECONDS each
+# from seeds taken from the tests, then the process-level CLI fuzzer; fuzz-smoke is the short
+# fixed-seed CLI pass that make test runs.
+FUZZ_SECONDS ?= 60
+fuzz: build
+	fuzz/build.sh
+	python3 fuzz/seeds.py .build/fuzz-seeds
+	mkdir -p .build/fuzz-corpus/symbolic .build/fuzz-corpus/readers
+	cd .build && ../fuzz/.build/symbolic -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=4096 fuzz-corpus/symbolic fuzz-seeds/symbolic
+	cd .build && ../fuzz/.build/readers -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 fuzz-corpus/readers fuzz-seeds/readers
+	python3 fuzz/cli_fuzz.py --runs 1000 --seed $$(date +%s) --out .build/fuzz-findings
+
+fuzz-smoke: build
+	python3 fuzz/cli_fuzz.py --quick --runs 150 --seed 1 --out .build/fuzz-findings
 
 clean:
 	rm -rf .build

@@ -61,6 +61,9 @@ struct Contract: ParsableCommand {
         }
     }
 
+    /// The most entries of a result printed (a larger one is written with -o).
+    static let maxPrintedEntries = 1_000_000
+
     private func execute() throws {
         guard let strategy = PathStrategy(rawValue: strategy) else {
             throw NumericError.einsum("unknown strategy '\(strategy)' (use \(PathStrategy.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -88,7 +91,20 @@ struct Contract: ParsableCommand {
             try benchmark(operands, times: n, options: options)
             return
         }
+        if path && output == nil {
+            // --path asks for the plan: the contraction is not run, so no dense value is printed
+            let plan = try Einsum.plan(subscripts, shapes: operands.map(\.shape), options: options)
+            switch format {
+            case .text: print(plan.description)
+            case .json: print("{\"plan\": \(planJSON(plan))}")
+            }
+            return
+        }
         let (result, plan) = try Einsum.einsumWithPlan(subscripts, operands, options: options)
+        if output == nil && result.count > Self.maxPrintedEntries {
+            throw NumericError.einsum("the result has \(result.count) entries, more than the \(Self.maxPrintedEntries) printed; "
+                + "write it to a file with -o FILE.npy")
+        }
         if let output { try NPY.write(result, to: output) }
         switch format {
         case .text:

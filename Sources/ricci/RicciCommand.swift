@@ -8,4 +8,7 @@ struct RicciCommand: ParsableCommand {
         abstract: "Tensor calculus for matrix expressions: derivatives in matrix and index notation, evaluation, contraction.",
         subcommands: [Grad.self, Jacobian.self, Hessian.self, Derive.self, Check.self, Lower.self, Eval.self, Contract.self, Export.self]
     )
+
+    /// Runs through ``CommandLineArguments`` (programs starting with `-`, JSON argument errors).
+    static func main() { CommandLineArguments.main() }
 }

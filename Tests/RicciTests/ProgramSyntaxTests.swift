@@ -260,6 +260,6 @@ final class ProgramSyntaxTests: XCTestCase {
 
     func testDeclarationsMayComeAfterUse() {
         // declarations are collected before checking
-        XCTAssertEqual(shape("X*W\nX: matrix(3, 4)\nW: matrix(4, 2)\nX*W"), ["3", "2"])
+        XCTAssertEqual(shape("E = X*W\nX: matrix(3, 4)\nW: matrix(4, 2)\nE"), ["3", "2"])
     }
 }

@@ -21,10 +21,16 @@ struct Adjoints {
     func run(wrt: [String], k: [[Index]], taken: Set<String>) -> Output {
         let statements = program.statements
         guard let last = statements.indices.last else { return Output(adjoints: [], gradients: [], unsupported: nil) }
+        // Only definitions the objective uses (directly or through others) have adjoints: unused ones
+        // would each cost a pass over all the others (3,000 unused definitions took minutes).
+        var live: Set<String> = []
+        for (s, st) in statements.enumerated().reversed() where s == last || st.name.map(live.contains) == true {
+            live.formUnion(st.expr.tensorNames)
+        }
         var dependent = Set(wrt)
         var index: [String: Int] = [:]
         for (s, st) in statements.enumerated() {
-            if let n = st.name, !st.expr.tensorNames.isDisjoint(with: dependent) { dependent.insert(n); index[n] = s }
+            if let n = st.name, live.contains(n), !st.expr.tensorNames.isDisjoint(with: dependent) { dependent.insert(n); index[n] = s }
         }
         var names = taken
         var adjointName: [Int: String] = [:]

@@ -44,7 +44,9 @@ struct AutoNames {
                     else if case .power = g { d = max(d, inner) }
                     else { d = max(d, depends(a) ? inner + 1 : inner) }
                 case .opaque(_, _, let a, _): d = max(d, depth(a))
-                case .matrix(_, let args, _): d = max(d, args.map(depth).max() ?? 0)
+                case .matrix(let m, let args, _):
+                    let inner = args.map(depth).max() ?? 0
+                    d = max(d, m != .kron && m != .vec && args.contains(where: depends) ? inner + 1 : inner)
                 case .tensor, .delta, .reshape, .ones: break
                 }
             }
@@ -60,6 +62,7 @@ struct AutoNames {
     /// A matrix- or vector-valued activation is named when its argument holds another activation of
     /// the variables, or when it is itself inside a named one.
     mutating func rewrite(_ f: Factor, inside: Bool) -> Factor {
+        if case .matrix(let m, let args, let ix) = f { return rewriteMatrix(m, args, ix, inside: inside) }
         guard case .function(let g, let a) = f else { return f }
         switch g {
         case .identity, .power: return .function(g, rewrite(a, inside: inside))
@@ -78,6 +81,27 @@ struct AutoNames {
             dependent.insert(name)
             return .tensor(name, free)
         }
+    }
+
+    /// A matrix function (softmax, inv, det, ...) of the variables is named like an activation when
+    /// its argument holds another one, or when it is inside a named one: `softmax(softmax(x))` becomes
+    /// H1 = softmax(x), H2 = softmax(H1), so that nested matrix functions do not swell either.
+    mutating func rewriteMatrix(_ m: MatrixAtom, _ args: [IndexExpr], _ ix: [Index], inside: Bool) -> Factor {
+        // kron and vec are not named: their results have product dimensions (n*n), which a definition's
+        // printed form cannot declare
+        let nameable = m != .kron && m != .vec
+        let named = nameable && args.contains(where: depends) && (inside || (args.map(depth).max() ?? 0) >= 1)
+        let newArgs = args.map { rewrite($0, inside: inside || named) }
+        guard named else { return .matrix(m, args: newArgs, indices: ix) }
+        let name = freshName()
+        var seen = Set<Index>()
+        let free = ix.filter { seen.insert($0).inserted }
+        var map: [Index: Index] = [:]
+        for i in free { map[i] = gen.fresh(i.hint, i.dim) }
+        let body = IndexExpr(free: free, terms: [Term(1, [.matrix(m, args: newArgs, indices: ix)])]).renamed(map)
+        added.append(LoweredStatement(name: name, expr: body, implicit: false))
+        dependent.insert(name)
+        return .tensor(name, ix)
     }
 
     mutating func freshName() -> String {

@@ -82,12 +82,22 @@ public enum Derivatives {
             adjoints = out.adjoints
             results = out.gradients
             if layout == .numerator { results = results.map { numeratorLayout($0, dims: typed.dims, gen) } }
+        } else if kind == .hessian, let h = try hessianThroughGradient(named, wrt: wrt, ks: ks, taken: taken(typed, named),
+                                                                      gen: gen, simplifier: simplifier) {
+            // deep programs: the Jacobian of the reverse-mode gradient, whose adjoints keep their names
+            adjoints = h.adjoints
+            results = h.results
         } else {
             for (w, k) in zip(wrt, ks) {
                 var objective = named.statements[named.statements.count - 1].expr
                 objective.free = objective.free.filter { !typed.dims.isOne($0.dim) }
                 let d = Differentiator(named, wrt: w, generator: gen)
+                if kind == .jacobian && named.statements.dropLast().filter({ $0.name != nil }).count >= hessianChainThreshold {
+                    // deep programs: each definition's derivative is a named tangent, built once
+                    d.tangentNames = taken(typed, named).union(adjoints.map(\.name))
+                }
                 var r = simplifier.simplify(d.derivative(simplifier.simplify(objective), by: k))
+                adjoints += d.tangents
                 if kind == .hessian {
                     let k2 = k.map { gen.fresh($0.hint == "k" ? "p" : "q", $0.dim) }
                     r = simplifier.simplify(d.derivative(r, by: k2))
@@ -121,8 +131,64 @@ public enum Derivatives {
     /// The program with nested activations named and every statement simplified.
     static func prepared(_ program: LoweredProgram, wrt: [String], _ gen: IndexGenerator, _ simplifier: Simplifier) -> LoweredProgram {
         var named = AutoNames.apply(program, variables: wrt, generator: gen)
+        named.statements = live(named.statements)
         for k in named.statements.indices { named.statements[k].expr = simplifier.simplify(named.statements[k].expr) }
         return named
+    }
+
+    static func taken(_ typed: TypedProgram, _ named: LoweredProgram) -> Set<String> {
+        Set(typed.names).union(named.statements.compactMap(\.name))
+    }
+
+    /// The Hessian as the forward-mode Jacobian of the reverse-mode gradient, for programs with a chain
+    /// of at least ``hessianChainThreshold`` definitions of the variables: the gradient's adjoints are
+    /// definitions (dH2 = ..., dH1 = ...) that the second differentiation goes through by name, so a
+    /// chain of depth L gives a Hessian polynomial in L instead of exponential. `nil` for shallow
+    /// programs (differentiated twice in forward mode, as before).
+    static func hessianThroughGradient(_ named: LoweredProgram, wrt: [String], ks: [[Index]], taken: Set<String>,
+                                       gen: IndexGenerator, simplifier: Simplifier)
+        throws -> (results: [IndexExpr], adjoints: [(name: String, expr: IndexExpr)])? {
+        let definitions = named.statements.dropLast().filter { $0.name != nil }
+        guard definitions.count >= hessianChainThreshold else { return nil }
+        let out = Adjoints(program: named, gen: gen, simplifier: simplifier).run(wrt: wrt, k: ks, taken: taken)
+        if let why = out.unsupported {
+            throw RicciError(.limit, "cannot differentiate this program: \(why)", at: named.typed.result.location)
+        }
+        var statements = Array(named.statements.dropLast())
+        for a in out.adjoints { statements.append(LoweredStatement(name: a.name, expr: a.expr, implicit: false)) }
+        var results: [IndexExpr] = []
+        var intermediates = out.adjoints
+        var names = taken.union(out.adjoints.map(\.name))
+        for (v, (w, k)) in zip(out.gradients, zip(wrt, ks)) {
+            let program = LoweredProgram(typed: named.typed, statements: statements + [LoweredStatement(name: nil, expr: v, implicit: false)])
+            let d = Differentiator(program, wrt: w, generator: gen)
+            d.tangentNames = names
+            let k2 = k.map { gen.fresh($0.hint == "k" ? "p" : "q", $0.dim) }
+            let r = simplifier.simplify(d.derivative(simplifier.simplify(v), by: k2))
+            if let why = d.unsupported {
+                throw RicciError(.limit, "cannot differentiate this program by \(w): \(why)", at: named.typed.result.location)
+            }
+            results.append(r)
+            intermediates += d.tangents
+            names.formUnion(d.tangents.map(\.name))
+        }
+        return (results, intermediates)
+    }
+
+    /// The number of definitions from which a Hessian goes through the gradient.
+    static let hessianChainThreshold = 3
+
+    /// The objective and the definitions it uses (directly or through others), in order: a definition
+    /// nothing uses does not change a derivative, and each would cost work in every later stage.
+    static func live(_ statements: [LoweredStatement]) -> [LoweredStatement] {
+        guard let last = statements.indices.last else { return statements }
+        var used: Set<String> = []
+        var keep = Array(repeating: false, count: statements.count)
+        for s in statements.indices.reversed() where s == last || statements[s].name.map(used.contains) == true {
+            keep[s] = true
+            used.formUnion(statements[s].expr.tensorNames)
+        }
+        return statements.indices.filter { keep[$0] }.map { statements[$0] }
     }
 
     /// The variable's shape; errors for names that are not inputs of the program.

@@ -19,6 +19,13 @@ public final class Differentiator {
     var dependence: [String: Bool] = [:]
     /// Set when a rule meets a case it cannot differentiate (reported as an error, never a zero).
     public internal(set) var unsupported: String?
+    /// When set, the derivative of a definition is a named tangent (`tE[i, k] = ∂E[i]/∂W[k]`, built
+    /// once) that uses refer to, instead of a copy of its terms: chains of definitions then give
+    /// derivatives of polynomial size. The names in use are passed in; the tangents come out in
+    /// evaluation order.
+    var tangentNames: Set<String>?
+    var tangents: [(name: String, expr: IndexExpr)] = []
+    var tangentOf: [String: String] = [:]
 
     /// When false, a defined name is a constant: the result is the direct (partial) derivative, as
     /// reverse mode needs it.
@@ -93,6 +100,22 @@ public final class Differentiator {
             let d = simplifier.simplify(derivative(simplifier.simplify(def), by: kd))
             cached = (d, kd)
             definitionDerivatives[name] = cached
+        }
+        if var names = tangentNames, !cached.expr.terms.isEmpty,
+           cached.expr.terms.count > 1 || cached.expr.terms[0].factors.count > 2 {
+            let t: String
+            if let known = tangentOf[name] {
+                t = known
+            } else {
+                var candidate = "t" + name, n = 1
+                while names.contains(candidate) { n += 1; candidate = "t\(name)\(n)" }
+                names.insert(candidate)
+                tangentNames = names
+                tangentOf[name] = candidate
+                tangents.append((candidate, cached.expr))
+                t = candidate
+            }
+            return [Term(1, [.tensor(t, ix + k)])]
         }
         var map: [Index: Index] = [:]
         for (a, b) in zip(cached.expr.free, ix + k) { map[a] = b }

@@ -20,6 +20,13 @@ extension Differentiator {
         case .opaque(let name, let d, let u, let ix):
             // F(U)_ij → F′(U)_ijab ∂U_ab/∂W
             let (a, du) = argumentDerivative(u, by: k)
+            if d >= 1 && !du.isEmpty {
+                // F'' is not in the language (an opaque function has only its Jacobian F'): refused
+                // rather than printed in a form that does not parse back.
+                unsupported = unsupported ?? "the second derivative of the opaque function \(name) is needed, and an opaque "
+                    + "function has only its Jacobian \(name)' (declare \(name) elementwise, or write its formula)"
+                return []
+            }
             return du.map { Term($0.coefficient, [.opaque(name, derivative: d + 1, arg: u, indices: ix + a)] + $0.factors) }
         case .matrix(let atom, let args, let ix):
             return derivative(atom, args, ix, by: k)

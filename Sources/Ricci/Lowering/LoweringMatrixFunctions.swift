@@ -26,12 +26,16 @@ extension Lowerer {
             return IndexExpr(free: out, terms: [Term(1, [.matrix(.vec, args: [try atomArgument(x)], indices: out)])])
         case .diag:
             // diag(A)_i = Σ_j A_ij δ_ij
-            let j = fresh("j", x.shape[1])
-            let v = try lower(x, [out[0], j])
-            return restrict(v * IndexExpr(free: [out[0], j], terms: [Term(1, [.delta(out[0], j)])]), out)
+            // (a scalar or a 1×1 operand has no axes of its own: they get indices of length 1)
+            let i = out.first ?? fresh("i", dims.fixed(1))
+            let j = fresh("j", x.shape.count == 2 ? x.shape[1] : dims.fixed(1))
+            let v = try lowerView(x, row: i, col: j)
+            return restrict(v * IndexExpr(free: [i, j], terms: [Term(1, [.delta(i, j)])]), out)
         case .Diag:
-            let v = try lower(x, [out[0]])
-            return restrict(v * IndexExpr(free: out, terms: [Term(1, [.delta(out[0], out[1])])]), out)
+            let i = out.first ?? fresh("i", dims.fixed(1))
+            let j = out.count > 1 ? out[1] : fresh("j", i.dim)
+            let v = try lowerView(x, row: i, col: nil)
+            return restrict(v * IndexExpr(free: [i, j], terms: [Term(1, [.delta(i, j)])]), out)
         case .softmax:
             // softmax(X)_ic = exp(X_ic) / Σ_k exp(X_kc), kept whole: it is evaluated stably (the largest
             // entry subtracted) and differentiated by its own rule, d S = S ⊙ (dU − 1·(1ᵀ(S ⊙ dU)))

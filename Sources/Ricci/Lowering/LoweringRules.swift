@@ -8,6 +8,7 @@ extension Lowerer {
             // a 1×1 value where a scalar fits: its unit axes are summed over their single entry
             return broadcast(restrict(try lower(e, freshAxes(e.shape, "u")), []), out)
         }
+        if out.count != e.shape.count { return try lowerReconciled(e, out) }
         switch e.kind {
         case .constant(let c):
             return broadcast(.constant(c), out)
@@ -84,6 +85,30 @@ extension Lowerer {
         case .zeros: return 0
         default: return nil
         }
+    }
+
+    /// Lowers a node whose recorded shape has more axes than `out`: its shape was computed before
+    /// unification found some of its dimensions to be 1 (`x'*x'*x'*x` makes x of length 1 after the
+    /// first factor). The axes of length 1 get indices of their own, summed over one value.
+    func lowerReconciled(_ e: TypedExpr, _ out: [Index]) throws -> IndexExpr {
+        let long = e.shape.filter { !dims.isOne($0) }
+        guard out.count < e.shape.count, long.count <= out.count else {
+            throw RicciError(.shape, "internal: a shape of \(e.shape.count) axes lowered with \(out.count) indices", at: e.location)
+        }
+        var rest = out[...]
+        var full: [Index] = []
+        var ones = e.shape.count - out.count
+        for d in e.shape {
+            if dims.isOne(d) && ones > 0 && (rest.count < e.shape.count - full.count || rest.isEmpty) {
+                ones -= 1
+                full.append(fresh("u", d))
+            } else if let i = rest.popFirst() {
+                full.append(i)
+            } else {
+                full.append(fresh("u", d))
+            }
+        }
+        return restrict(try lower(e, full), out)
     }
 
     /// An operand of an entrywise operation: scalars are not indexed.

@@ -93,6 +93,9 @@ extension TypeChecker {
         let candidates = Builtins.allNames + symbols.compactMap { k, v in
             if case .tensor = v.kind { return nil } else { return k }
         }
+        if let hint = NameHints.functions[f] {
+            throw RicciError(.name, "unknown function '\(f)': \(hint)", at: loc)
+        }
         if let near = nearestName(to: f, in: candidates) {
             throw RicciError(.name, "unknown function '\(f)'; did you mean '\(near)'?", at: loc)
         }

@@ -52,6 +52,9 @@ extension TypeChecker {
         }
     }
 
+    /// The largest |p| of a matrix power `X^p`.
+    public static let maxMatrixPower = 64
+
     func power(_ op: Expr.BinaryOp, _ a: Expr, _ b: Expr, at loc: SourceLocation) throws -> TypedExpr {
         let base = try checkFactor(a)
         guard let p = constantValue(b) else { return try symbolicPower(op, a, base, b, at: loc) }
@@ -68,8 +71,11 @@ extension TypeChecker {
                 throw RicciError(.shape, "^ needs a scalar or a square matrix; \(a.text) is \(dims.describe(base.shape)) "
                     + "(use .^ for an entrywise power)", at: loc)
             }
-            guard p == p.rounded(), abs(p) <= 1_000 else {
-                throw RicciError(.value, "a matrix power needs an integer exponent (|p| ≤ 1000), found \(formatNumber(p))", at: b.location)
+            // A matrix power is lowered as a product of |p| factors, and its derivatives have |p| terms
+            // of |p| factors (|p|² for a Hessian): the bound keeps them within the budgets.
+            guard p == p.rounded(), abs(p) <= Double(TypeChecker.maxMatrixPower) else {
+                throw RicciError(p == p.rounded() ? .limit : .value, "a matrix power needs an integer exponent "
+                    + "(|p| ≤ \(TypeChecker.maxMatrixPower)), found \(formatNumber(p))", at: b.location)
             }
             out = TypedExpr(.matrixPower(base, Int(p)), shape: base.shape, at: loc)
         }

@@ -59,6 +59,9 @@ public final class DimTable: @unchecked Sendable {
         return v
     }
 
+    /// The dimension already called `s` (declared, or generated such as `x_n`), if there is one.
+    public func existing(_ s: String) -> DimVar? { byName[s].map { DimVar(id: $0) } }
+
     /// A new dimension with a readable generated name such as `X_r` (made unique with a suffix).
     public func fresh(_ hint: String) -> DimVar {
         var name = hint

@@ -15,9 +15,12 @@ public final class TypeChecker {
 
     init() {}
 
-    /// Checks a parsed program.
-    public static func check(_ program: Program) throws -> TypedProgram {
+    /// Checks a parsed program. A bare expression before the last statement is an error (its value is
+    /// never used) unless `allowUnusedValues` (for programs assembled from parts, such as a claim
+    /// appended to the user's program).
+    public static func check(_ program: Program, allowUnusedValues: Bool = false) throws -> TypedProgram {
         let c = TypeChecker()
+        c.allowUnusedValues = allowUnusedValues
         for s in program.statements {
             if case .declaration(let name, let type, let props, let loc) = s {
                 try c.declare(name, type, props, at: loc)
@@ -30,6 +33,7 @@ public final class TypeChecker {
                 try c.define(name, indices: idx, value: value, at: loc)
             case .expression(let e):
                 try c.statement(name: nil, indices: nil, value: e, at: e.location)
+                try c.unusedValue(e, in: program)
             }
         }
         guard !c.statements.isEmpty else {
@@ -44,9 +48,12 @@ public final class TypeChecker {
     }
 
     /// Parses and checks in one step.
-    public static func check(source: String) throws -> TypedProgram {
-        try check(Parser.parse(source))
+    public static func check(source: String, allowUnusedValues: Bool = false) throws -> TypedProgram {
+        try check(Parser.parse(source), allowUnusedValues: allowUnusedValues)
     }
+
+    /// Whether bare expressions before the last statement are accepted (see ``check(_:allowUnusedValues:)``).
+    var allowUnusedValues = false
 
     // MARK: - declarations and definitions
 
@@ -95,11 +102,42 @@ public final class TypeChecker {
         if let old = symbols[name], old.definition != nil || !old.declared {
             throw RicciError(.name, "\(name) is already \(old.definition != nil ? "defined" : "used") at \(old.location)", at: loc)
         }
+        defining = name
+        defer { defining = nil }
         try statement(name: name, indices: indices, value: value, at: loc)
     }
 
-    /// Checks one definition or bare expression.
+    /// The name whose definition is being checked (its value may not use it).
+    var defining: String?
+
+    /// Checks one definition or bare expression; a shape error names the undeclared variables it
+    /// involves, whose default types (vector, matrix, scalar) may be the cause.
     func statement(name: String?, indices: [IndexName]?, value: Expr, at loc: SourceLocation) throws {
+        do {
+            try checkStatement(name: name, indices: indices, value: value, at: loc)
+        } catch var e as RicciError where e.kind == .shape {
+            e.message += UndeclaredNote.note(for: e.message, symbols: symbols, names: names, dims: dims)
+            throw e
+        }
+    }
+
+    /// A bare expression that is not the last statement: its value is never used, which is a mistake
+    /// (often a misspelled declaration `X: frobnicate`, read as the double-dot product X : frobnicate).
+    func unusedValue(_ e: Expr, in program: Program) throws {
+        // Flagged when a later statement is a bare expression too (the objective): a program followed by
+        // definitions (a claim appended to it) keeps its value in use.
+        guard !allowUnusedValues, let k = program.statements.firstIndex(of: .expression(e)),
+              program.statements[(k + 1)...].contains(where: { if case .expression = $0 { return true } else { return false } })
+        else { return }
+        if case .binary(.doubleDot, let a, let b) = e.kind, case .name(let n) = a.kind, case .name(let t) = b.kind {
+            throw RicciError(.syntax, "unknown type '\(t)' in the declaration of \(n); the types are scalar, vector(d), "
+                + "matrix(r, c), tensor(d1, ...), elementwise, function -> TYPE", at: b.location)
+        }
+        throw RicciError(.syntax, "the value of this statement is never used: only the last statement is the objective "
+            + "(give it a name, NAME = ..., or remove it)", at: e.location)
+    }
+
+    func checkStatement(name: String?, indices: [IndexName]?, value: Expr, at loc: SourceLocation) throws {
         indexDims = [:]
         leftSide = indices?.map(\.name)
         if let idx = indices {
@@ -154,6 +192,10 @@ public final class TypeChecker {
 
     /// The tensor a name stands for, giving undeclared names their default kind.
     func variable(_ name: String, at loc: SourceLocation) throws -> TypedExpr {
+        if name == defining {
+            throw RicciError(.name, "\(name) is used in its own definition; a definition can only use inputs and names "
+                + "defined before it", at: loc)
+        }
         if let s = symbols[name] {
             switch s.kind {
             case .tensor(let shape): return TypedExpr(.variable(name), shape: shape, at: loc)
@@ -161,7 +203,12 @@ public final class TypeChecker {
                 throw RicciError(.name, "\(name) is a function; apply it to an argument: \(name)(...)", at: loc)
             }
         }
-        if name == "eye" {
+        // Extensions: a dimension name is its size (`sum(x.^2)/n`), and an undeclared I the identity.
+        if let d = dims.existing(name) {
+            let ones = TypedExpr(.ones, shape: [d], at: loc)
+            return TypedExpr(.reduce(.sum, ones), shape: [], at: loc)
+        }
+        if name == "eye" || name == "I" {
             let d = dims.fresh("eye_n")
             return TypedExpr(.eye, shape: [d, d], at: loc)
         }

@@ -15,7 +15,7 @@ enum PowerRules {
         }
         let isInteger = p == p.rounded()
         // √x^(2m) = x^m (both sides are undefined for x < 0)
-        if isInteger, Int(p) % 2 == 0, t.factors.count == 1, t.coefficient == 1,
+        if isInteger, p.truncatingRemainder(dividingBy: 2) == 0, t.factors.count == 1, t.coefficient == 1,
            case .function(.builtin(.sqrt, derivative: 0), let x) = t.factors[0], x.free == u.free {
             return power(p / 2, of: x, gen)
         }

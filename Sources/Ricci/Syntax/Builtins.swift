@@ -81,9 +81,15 @@ public func editDistance(_ a: String, _ b: String) -> Int {
     return d[x.count][y.count]
 }
 
-/// The closest candidate within a small edit distance, if any.
+/// The closest candidate within a small edit distance, if any. Names longer than
+/// ``NameHints/maxComparedLength`` get no suggestion, candidates whose lengths differ by more than the
+/// distance allowed are skipped, and at most ``NameHints/maxCandidates`` are compared, so the work is
+/// bounded whatever the input.
 public func nearestName(to s: String, in candidates: [String]) -> String? {
-    let limit = s.count <= 3 ? 1 : 2
-    let scored = candidates.filter { $0 != s }.map { ($0, editDistance($0, s)) }.filter { $0.1 <= limit }
+    let n = s.count
+    guard n <= NameHints.maxComparedLength else { return nil }
+    let limit = n <= 3 ? 1 : 2
+    let near = candidates.lazy.filter { $0 != s && abs($0.count - n) <= limit }.prefix(NameHints.maxCandidates)
+    let scored = near.map { ($0, editDistance($0, s)) }.filter { $0.1 <= limit }
     return scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }?.0
 }

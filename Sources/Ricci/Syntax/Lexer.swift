@@ -5,6 +5,11 @@ public struct Lexer {
     private var line = 1
     private var column = 1
     private var depth = 0
+    /// Tokens already read, waiting to be returned (a superscript power is three tokens).
+    private var pending: [Token] = []
+
+    /// The superscript digits, read as powers: `x²` is `x^2`, `A⁻¹` is `A^-1`.
+    static let superscripts: [Character: Int] = ["⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9]
 
     /// A lexer over `source`.
     public init(_ source: String) { chars = Array(source) }
@@ -35,10 +40,11 @@ public struct Lexer {
     }
 
     static func isIdentifierContinue(_ c: Character) -> Bool {
-        (isIdentifierStart(c) || c.isNumber) && c != "ᵀ"
+        (isIdentifierStart(c) || c.isNumber) && c != "ᵀ" && superscripts[c] == nil
     }
 
     private mutating func next() throws -> Token {
+        if !pending.isEmpty { return pending.removeFirst() }
         while let c = peek() {
             if c == "#" {
                 while let d = peek(), !Lexer.isNewline(d) { advance() }
@@ -62,6 +68,9 @@ public struct Lexer {
             var s = ""
             while let d = peek(), Lexer.isIdentifierContinue(d) { s.append(d); advance() }
             return Token(kind: .identifier(s), location: loc)
+        }
+        if Lexer.superscripts[c] != nil || (c == "⁻" && peek(1).map { Lexer.superscripts[$0] != nil } == true) {
+            return superscriptPower(loc)
         }
         switch c {
         case "+": return single(.plus)
@@ -94,6 +103,18 @@ public struct Lexer {
         default: break
         }
         throw RicciError(.syntax, "unexpected character '\(c)'", at: loc)
+    }
+
+    /// `²`, `⁻¹`, `¹⁰`: the tokens of `^2`, `^-1`, `^10` (the first returned, the rest pending).
+    private mutating func superscriptPower(_ loc: SourceLocation) -> Token {
+        var negative = false
+        if peek() == "⁻" { negative = true; advance() }
+        var value = 0.0
+        let digitsAt = SourceLocation(line: line, column: column)
+        while let d = peek(), let v = Lexer.superscripts[d] { value = value * 10 + Double(v); advance() }
+        if negative { pending.append(Token(kind: .minus, location: loc)) }
+        pending.append(Token(kind: .number(value), location: digitsAt))
+        return Token(kind: .caret, location: loc)
     }
 
     private mutating func number(_ loc: SourceLocation) throws -> Token {

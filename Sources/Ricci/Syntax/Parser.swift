@@ -6,6 +6,8 @@ public struct Parser {
     public static let maxDepth = 256
     /// The longest chain of level-2 operators (`a*b*c...`) accepted in one term.
     public static let maxChain = 5_000
+    /// The most axes of a tensor: dimensions in a declaration, indices in brackets (NumPy's limit).
+    public static let maxOrder = 32
 
     var tokens: [Token]
     var pos = 0
@@ -151,6 +153,11 @@ public struct Parser {
             return .tensor(ds)
         case "function":
             _ = try expect(.arrow, "'->' after 'function'")
+            // Checked before reading the result type: `function -> function -> ...` is refused at the
+            // second `function`, without recursion.
+            if case .identifier("function") = current.kind {
+                throw RicciError(.syntax, "a function cannot return a function", at: current.location)
+            }
             let result = try declaredType()
             if case .function = result { throw RicciError(.syntax, "a function cannot return a function", at: loc) }
             if case .elementwise = result { throw RicciError(.syntax, "a function returns a scalar, vector, matrix or tensor", at: loc) }
@@ -163,7 +170,13 @@ public struct Parser {
     mutating func dimList() throws -> [DimSpec] {
         _ = try expect(.lparen, "'('")
         var ds: [DimSpec] = [try dimension()]
-        while at(.comma) { pos += 1; ds.append(try dimension()) }
+        while at(.comma) {
+            if ds.count == Parser.maxOrder {
+                throw RicciError(.limit, "a tensor has at most \(Parser.maxOrder) dimensions", at: current.location)
+            }
+            pos += 1
+            ds.append(try dimension())
+        }
         _ = try expect(.rparen, "')'")
         return ds
     }
@@ -244,6 +257,10 @@ public struct Parser {
     mutating func indexList() throws -> [IndexName] {
         var out: [IndexName] = []
         repeat {
+            if out.count == Parser.maxOrder {
+                throw RicciError(.limit, "at most \(Parser.maxOrder) indices in brackets (a tensor has at most "
+                    + "\(Parser.maxOrder) axes)", at: current.location)
+            }
             if !out.isEmpty { pos += 1 }
             let (s, l) = try identifier("an index name")
             out.append(IndexName(s, at: l))

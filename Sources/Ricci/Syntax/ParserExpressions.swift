@@ -68,9 +68,18 @@ extension Parser {
         return Expr(.binary(op, base, exponent), at: loc)
     }
 
+    /// Each postfix operator (`'`, `ᵀ`, `^T`, `[i, j]`) wraps the operand in one more node, so it
+    /// counts as one level of nesting (``Parser/maxDepth``).
     mutating func postfix() throws -> Expr {
         var e = try primary()
+        var levels = 0
+        defer { depth -= levels }
         while true {
+            let transposeByT = current.kind == .caret && peek(1).kind == .identifier("T") && !isCallOrIndex(at: pos + 2)
+            if current.kind == .quote || current.kind == .superT || current.kind == .lbracket || transposeByT {
+                try enter()
+                levels += 1
+            }
             switch current.kind {
             case .quote, .superT:
                 e = Expr(.transpose(e), at: current.location)

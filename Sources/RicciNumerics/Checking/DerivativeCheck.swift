@@ -62,7 +62,14 @@ public struct DerivativeCheck: Sendable {
         }
         func error(_ form: ResultForm) throws -> Double? {
             guard let program = result.program(form) else { return nil }
-            let value = try FiniteDifferences.evaluate(resultProgram: program, at: base, settings: used).value
+            let value: Tensor
+            do {
+                value = try FiniteDifferences.evaluate(resultProgram: program, at: base, settings: used).value
+            } catch let e as RicciError {
+                // A location in the generated program would point at a line the user never wrote.
+                throw RicciError(e.kind, "the \(form == .matrix ? "matrix" : "Einstein") form of the derivative could not be "
+                    + "evaluated: \(e.message)")
+            }
             return FiniteDifferences.relativeError(conformed(value, to: reference), reference)
         }
         return DerivativeCheck(result: result, matrixError: try error(.matrix), einsteinError: try error(.einstein) ?? .infinity,

@@ -19,13 +19,10 @@ public enum NPY {
         return try decode(try FileBytes(handle: handle, path: path), source: path)
     }
 
-    /// Writes `tensor` as a `float64` C-order `.npy` file (atomically).
+    /// Writes `tensor` as a `float64` C-order `.npy` file; every byte written is checked, so a full
+    /// device or a folder is an error, never a silent success.
     public static func write(_ tensor: Tensor, to path: String) throws {
-        do {
-            try encode(tensor).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw NumericError.file(path: path, message: "cannot write the file (\(FileProblem.describeWrite(error, path: path)))")
-        }
+        try FileProblem.writeChecked(encode(tensor), to: path)
     }
 
     /// The bytes of a `.npy` file holding `tensor` as `<f8`, C order.

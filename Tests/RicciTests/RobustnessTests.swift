@@ -1,0 +1,124 @@
+import XCTest
+@testable import Ricci
+
+/// Issue 10: inputs that crashed, hung or misled — each now an answer or a located error.
+final class RobustnessTests: XCTestCase {
+    func error(_ source: String, file: StaticString = #filePath, line: UInt = #line) -> RicciError? {
+        do {
+            _ = try Lowerer.lower(source: source)
+            XCTFail("expected an error for \(source.prefix(60))", file: file, line: line)
+            return nil
+        } catch let e as RicciError {
+            return e
+        } catch {
+            XCTFail("not a RicciError: \(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    func testShapeThatBecomesOneAfterUnificationLowers() throws {
+        // trapped with an index out of range: x'*x' makes x of length 1 after the first factor
+        let p = try Lowerer.lower(source: "x'*x'*x'*x")
+        XCTAssertEqual(p.typed.dims.describe(p.typed.symbols["x"].flatMap { if case .tensor(let s) = $0.kind { s } else { nil } } ?? []),
+                       "a vector of length 1")
+        XCTAssertNoThrow(try Lowerer.lower(source: "ww'*w'*ww'*ww"))
+    }
+
+    func testHugeExponentDoesNotTrap() throws {
+        let g = try Derivatives.derivative(of: "alpha^1e19", wrt: "alpha", kind: .gradient)
+        XCTAssertTrue(g.einstein.contains("alpha"), g.einstein)
+    }
+
+    func testDeepPostfixAndFunctionTypesAreLimits() throws {
+        for s in ["X" + String(repeating: "'", count: 10_000), "X" + String(repeating: "^T", count: 10_000),
+                  "A" + String(repeating: "[i, j]", count: 10_000)] {
+            XCTAssertEqual(error(s)?.kind, .limit)
+        }
+        let f = "F: " + String(repeating: "function -> ", count: 60_000) + "scalar\nF(x)"
+        XCTAssertEqual(error(f)?.message, "a function cannot return a function")
+    }
+
+    func testSelfReferenceIsAnError() throws {
+        let e = error("W = 2*X'*(X*W - Y)")
+        XCTAssertEqual(e?.kind, .name)
+        XCTAssertEqual(e?.location.column, 13)
+        XCTAssertNotNil(error("W: matrix(n, n); W[i, j] = W[j, i]"))
+    }
+
+    func testLongNamesGetNoQuadraticSuggestion() {
+        let long = String(repeating: "a", count: 30_000)
+        XCTAssertNil(nearestName(to: long, in: [String(long.dropLast())]))
+        XCTAssertEqual(nearestName(to: "alpah", in: ["alpha"]), "alpha")
+    }
+
+    func testFamiliarFunctionNamesGetTheirSpelling() {
+        XCTAssertTrue(error("trace(A)")?.message.contains("tr(A)") ?? false)
+        XCTAssertTrue(error("transpose(A)")?.message.contains("A'") ?? false)
+        let norm = error("norm(x)")?.message ?? ""
+        XCTAssertTrue(norm.contains("norm2") && norm.contains("normF"), norm)
+        XCTAssertTrue(error("dot(x, y)")?.message.contains("x'*y") ?? false)
+        XCTAssertTrue(error("mean(x)")?.message.contains("sum(x)/n") ?? false)
+    }
+
+    func testSuperscriptPowersAndIdentity() throws {
+        let p = try Lowerer.lower(source: "alpha² + tr(A⁻¹)")
+        XCTAssertEqual(p.typed.names.sorted(), ["A", "alpha"])
+        let i = try Lowerer.lower(source: "x: vector(3); I*x")
+        XCTAssertEqual(i.typed.names, ["x"], "I is the identity, not a new matrix")
+    }
+
+    func testUnusedStatementAndMisspelledType() {
+        let e = error("X: frobnicate\nX*y")
+        XCTAssertTrue(e?.message.contains("unknown type 'frobnicate'") ?? false, e?.message ?? "")
+        XCTAssertEqual(e?.location.line, 1)
+        XCTAssertTrue(error("x*2\nx'*x")?.message.contains("never used") ?? false)
+    }
+
+    func testDimensionNameIsItsSize() throws {
+        let p = try Lowerer.lower(source: "x: vector(n); sum(x.^2)/n")
+        XCTAssertEqual(p.typed.names, ["x"], "n is the size, not a new vector")
+    }
+
+    func testShapeErrorNamesTheUndeclaredVariable() {
+        let e = error("x: vector(n); lam*x + x'*x")
+        XCTAssertTrue(e?.message.contains("lam was not declared") ?? false, e?.message ?? "")
+    }
+
+    func testSecondDerivativeThroughOpaqueFunctionIsRefused() {
+        XCTAssertThrowsError(try Derivatives.derivative(of: "F: function -> matrix(n, n); F'(Q)[i, j, i, a]*Q[j, a]",
+                                                        wrt: "Q", kind: .hessian)) { e in
+            XCTAssertTrue("\(e)".contains("only its Jacobian"), "\(e)")
+        }
+    }
+
+    func testFuzzFindingMatrixPowerAndOrderLimits() {
+        // found by the symbolic fuzzer: X⁹.^3 is X^729, whose Jacobian has 729 terms of 729 factors
+        let e = error("X: matrix(n, n); X⁹.^3")
+        XCTAssertEqual(e?.kind, .limit)
+        XCTAssertTrue(e?.message.contains("64") ?? false, e?.message ?? "")
+        XCTAssertNoThrow(try Lowerer.lower(source: "X: matrix(n, n); X^64"))
+        let big = "T: tensor(" + Array(repeating: "2", count: 40).joined(separator: ", ") + ")\nsum(T)"
+        XCTAssertEqual(error(big)?.kind, .limit)
+        let idx = "A[" + (0..<40).map { "i\($0)" }.joined(separator: ", ") + "]"
+        XCTAssertEqual(error(idx)?.kind, .limit)
+    }
+
+    func testUnusedDefinitionsAreDropped() throws {
+        let body = (1...3_000).map { "u\($0) = x*\($0)" }.joined(separator: "\n") + "\nx'*x"
+        let g = try Derivatives.derivative(of: body, wrt: "x", kind: .gradient)
+        XCTAssertEqual(g.matrix, "2*x")
+    }
+
+    func testNestedSoftmaxIsNamedNotCopied() throws {
+        let src = "sum(" + String(repeating: "softmax(", count: 32) + "x" + String(repeating: ")", count: 33)
+        let g = try Derivatives.derivative(of: src, wrt: "x", kind: .gradient)
+        XCTAssertLessThan(g.einstein.count + (g.matrix?.count ?? 0), 20_000, "linear in the depth, not exponential")
+    }
+
+    func testFuzzFindingDiagOfAScalar() throws {
+        // found by the CLI fuzzer: diag of a scalar (a 1×1 matrix) indexed axes it does not have
+        XCTAssertNoThrow(try Lowerer.lower(source: "beta: scalar; diag(beta)"))
+        let g = try Derivatives.derivative(of: "beta: scalar; sum(diag(beta))^2", wrt: "beta", kind: .gradient)
+        XCTAssertEqual(g.matrix, "2*beta")
+    }
+}

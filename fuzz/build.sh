@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the two libFuzzer targets with the toolchain's -sanitize=fuzzer into fuzz/.build:
+#   symbolic: the sources of Sources/Ricci and fuzz/SymbolicFuzz.swift in one module;
+#   readers:  Ricci and RicciNumerics as libraries (GSL/OpenBLAS through Sources/CGSL) and fuzz/ReadersFuzz.swift.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=fuzz/.build
+mkdir -p "$OUT"
+SWIFTC=${SWIFTC:-swiftc}
+FLAGS=(-sanitize=fuzzer -parse-as-library -Onone -g -swift-version 5)
+RICCI=$(find Sources/Ricci -name '*.swift' | sort)
+NUMERICS=$(find Sources/RicciNumerics -name '*.swift' | sort)
+if [ "${1:-all}" != readers ]; then
+  # shellcheck disable=SC2086
+  $SWIFTC "${FLAGS[@]}" -module-name RicciFuzz $RICCI fuzz/SymbolicFuzz.swift -o "$OUT/symbolic"
+fi
+if [ "${1:-all}" != symbolic ]; then
+  # shellcheck disable=SC2086
+  $SWIFTC "${FLAGS[@]}" -module-name Ricci -emit-module -emit-module-path "$OUT/Ricci.swiftmodule" \
+    -emit-library -static -o "$OUT/libRicci.a" $RICCI
+  # shellcheck disable=SC2086
+  $SWIFTC "${FLAGS[@]}" -module-name RicciNumerics -I "$OUT" -I Sources/CGSL -emit-module \
+    -emit-module-path "$OUT/RicciNumerics.swiftmodule" -emit-library -static -o "$OUT/libRicciNumerics.a" $NUMERICS
+  $SWIFTC "${FLAGS[@]}" -module-name ReadersFuzz -I "$OUT" -I Sources/CGSL -L "$OUT" -lRicciNumerics -lRicci \
+    -lgsl -lopenblas -lm fuzz/ReadersFuzz.swift -o "$OUT/readers"
+fi
