@@ -112,7 +112,7 @@ enum CommandLineArguments {
         let raw = Array(CommandLine.arguments.dropFirst())
         let args = normalized(raw)
         let json = wantsJSON(args)
-        if args.first != "contract" { Watchdog.start(json: json) }
+        if Watchdog.applies(to: args) { Watchdog.start(json: json) }
         do {
             var command = try RicciCommand.parseAsRoot(args)
             try command.run()

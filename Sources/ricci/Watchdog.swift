@@ -19,16 +19,25 @@ enum Watchdog {
         return v
     }
 
+    /// Whether the budgets watch the command `args`: the symbolic work (parsing, differentiating,
+    /// simplifying, raising, deriving, checking, exporting), not the numeric work on data a user
+    /// sized (`contract`, `eval`, `grad|hessian ... --eval`), which is bounded by the allocation
+    /// guards and the plan's memory limit instead and may rightly take longer.
+    static func applies(to args: [String]) -> Bool {
+        guard let command = args.first else { return true }
+        if command == "contract" || command == "eval" { return false }
+        if (command == "grad" || command == "hessian") && args.contains("--eval") { return false }
+        return true
+    }
+
     /// Starts watching; `json` chooses the error's form.
     static func start(json: Bool) {
         let seconds = budget("RICCI_TIME_BUDGET", defaultSeconds)
-        var limitMiB = budget("RICCI_MEMORY_BUDGET", Double(defaultMiB))
+        let memory = budget("RICCI_MEMORY_BUDGET", Double(defaultMiB))
+        let limitMiB = memory == 0 ? Double.infinity : memory
         var addressLimit = rlimit()
-        var virtualMiB = Double.infinity
-        if getrlimit(Int32(RLIMIT_AS.rawValue), &addressLimit) == 0, addressLimit.rlim_cur != rlim_t.max {
-            virtualMiB = Double(addressLimit.rlim_cur >> 20) - Double(marginMiB)
-        }
-        if limitMiB == 0 { limitMiB = .infinity }
+        let limited = getrlimit(Int32(RLIMIT_AS.rawValue), &addressLimit) == 0 && addressLimit.rlim_cur != rlim_t.max
+        let virtualMiB = limited ? Double(addressLimit.rlim_cur >> 20) - Double(marginMiB) : Double.infinity
         let thread = Thread {
             while true {
                 usleep(20_000)
