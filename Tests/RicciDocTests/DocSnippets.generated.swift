@@ -6,7 +6,7 @@ import RicciNumerics
 import XCTest
 
 final class DocSnippetTests: XCTestCase {
-    // README.md, line 332
+    // README.md, line 453
     func test_README_1() throws {
 
         let program = try TypeChecker.check(source: "X: matrix(n, d); W: matrix(d, k); normF(X*W)^2")
@@ -20,7 +20,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(c.data.description, #"[2.0, 1.0, 4.0, 3.0]"#)
     }
 
-    // README.md, line 349
+    // README.md, line 470
     func test_README_2() throws {
 
         let g = try Derivatives.derivative(of: "normF(X*W - Y)^2", wrt: "W", kind: .gradient)
@@ -34,7 +34,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(value.order, 2)
     }
 
-    // README.md, line 413
+    // README.md, line 534
     func test_README_3() throws {
         let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
         let sizes = ["n": 20, "d": 5, "k": 3]
@@ -72,7 +72,7 @@ final class DocSnippetTests: XCTestCase {
             """
         let g = try Derivatives.derivative(of: source, wrt: "W", kind: .gradient)
         XCTAssertEqual(g.matrix, #"2*X'*((E*alpha') .* h'(X*W))"#)
-        XCTAssertEqual(g.einstein, #"G[k, l] = 2*E[i]*alpha[l]*h'(X[i, j]*W[j, l])*X[i, k]"#)
+        XCTAssertEqual(g.einstein, #"G[i, l] = 2*E[j]*alpha[l]*h'(X[j, a]*W[a, l])*X[j, i]"#)
         XCTAssertEqual(g.unicode, [#"E = h(X·W)·alpha - y"#, #"G = 2·Xᵀ·((E·alphaᵀ) ⊙ h′(X·W))"#].joined(separator: "\n"))
         XCTAssertEqual(g.latex.isEmpty, false)
     }
@@ -142,7 +142,7 @@ final class DocSnippetTests: XCTestCase {
             """
         let lowered = try Lowerer.lower(source: p4)
         XCTAssertEqual(lowered.statements.count, 2)
-        XCTAssertEqual(EinsteinPrinter.print(lowered, format: .text), [#"X: matrix(n, d)"#, #"W: matrix(d, k)"#, #"alpha: vector(k)"#, #"y: vector(n)"#, #"h: elementwise"#, #"E[i] = h(X[i, j]*W[j, k])*alpha[k] - y[i]"#, #"result = sqrt(E[s]*E[s])^2"#].joined(separator: "\n"))
+        XCTAssertEqual(EinsteinPrinter.print(lowered, format: .text), [#"X: matrix(n, d)"#, #"W: matrix(d, k)"#, #"alpha: vector(k)"#, #"y: vector(n)"#, #"h: elementwise"#, #"E[i] = h(X[i, l]*W[l, j])*alpha[j] - y[i]"#, #"result = sqrt(E[s]*E[s])^2"#].joined(separator: "\n"))
     }
 
     // Sources/Ricci/Ricci.docc/IndexFormAndGamma.md, line 58
@@ -151,7 +151,7 @@ final class DocSnippetTests: XCTestCase {
         let gamma = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); h: elementwise; h(X*W)",
                                                wrt: "W", kind: .jacobian)
         XCTAssertEqual(gamma.order, 4)
-        XCTAssertEqual(gamma.einstein, #"G[i, j, k, l] = h'(X[i, a]*W[a, j])*X[i, k]*delta[j, l]"#)
+        XCTAssertEqual(gamma.einstein, #"G[i, j, l, a] = h'(X[i, b]*W[b, j])*X[i, l]*delta[j, a]"#)
         XCTAssertEqual(gamma.matrix == nil, true)
     }
 
@@ -197,10 +197,10 @@ final class DocSnippetTests: XCTestCase {
             """
         let gamma = try Derivatives.derivative(of: "W: matrix(d, n); F: function -> matrix(n, l); F(W)",
                                                wrt: "W", kind: .jacobian)
-        XCTAssertEqual(gamma.einstein, #"G[i, j, k, l] = F'(W)[i, j, k, l]"#)
+        XCTAssertEqual(gamma.einstein, #"G[i, j, k, a] = F'(W)[i, j, k, a]"#)
         let g = try Derivatives.derivative(of: p1, wrt: "W", kind: .gradient)
         XCTAssertEqual(g.matrix, #"2*(F(W) - beta*D'*Z) : F'(W)"#)
-        XCTAssertEqual(g.einstein, #"G[k, l] = 2*(F(W)[s, i] - beta[s, j]*D[a, j]*Z[a, i])*F'(W)[s, i, k, l]"#)
+        XCTAssertEqual(g.einstein, #"G[k, i] = 2*(F(W)[s, j] - beta[s, a]*D[b, a]*Z[b, j])*F'(W)[s, j, k, i]"#)
     }
 
     // Sources/Ricci/Ricci.docc/IndexFormAndGamma.md, line 153
@@ -244,7 +244,7 @@ final class DocSnippetTests: XCTestCase {
     func test_Ricci_LayoutsAndConventions_3() throws {
 
         let j = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); X*W", wrt: "W", kind: .jacobian)
-        XCTAssertEqual(j.einstein, #"G[i, j, k, l] = X[i, k]*eye(k)[j, l]"#)
+        XCTAssertEqual(j.einstein, #"G[i, j, l, a] = X[i, l]*eye(k)[j, a]"#)
         XCTAssertEqual(j.vec, #"kron(eye(k), X)"#)
 
         let h = try Derivatives.derivative(of: "U: matrix(m, r); V: matrix(n, r); M: matrix(m, n); normF(U*V' - M)^2",
@@ -274,7 +274,7 @@ final class DocSnippetTests: XCTestCase {
         let g = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2",
                                            wrt: "W", kind: .gradient)
         XCTAssertEqual(g.matrix, #"2*X'*(X*W - Y)"#)
-        XCTAssertEqual(g.einstein, #"G[k, l] = 2*(X[s, i]*W[i, l] - Y[s, l])*X[s, k]"#)
+        XCTAssertEqual(g.einstein, #"G[i, l] = 2*(X[s, j]*W[j, l] - Y[s, l])*X[s, i]"#)
     }
 
     // Sources/Ricci/Ricci.docc/TheLanguage.md, line 34
@@ -399,7 +399,7 @@ final class DocSnippetTests: XCTestCase {
 
 /// The text of every block above, for the check that this file is current.
 let docSnippets: [DocSnippet] = [
-        DocSnippet(file: "README.md", line: 332, text: ##"""
+        DocSnippet(file: "README.md", line: 453, text: ##"""
 import Ricci
 import RicciNumerics
 
@@ -413,7 +413,7 @@ let a = try Tensor(rows: [[1, 2], [3, 4]]), b = try Tensor(rows: [[0, 1], [1, 0]
 let c = try Einsum.einsum("ij,jk->ik", [a, b])             // planned contraction, GEMMs in OpenBLAS
 c.data.description                                         // "[2.0, 1.0, 4.0, 3.0]"
 """##),
-        DocSnippet(file: "README.md", line: 349, text: ##"""
+        DocSnippet(file: "README.md", line: 470, text: ##"""
 import Ricci
 import RicciNumerics
 
@@ -427,7 +427,7 @@ var settings = EvaluationSettings(); settings.seed = 1         // random inputs,
 let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
 value.order     // 2
 """##),
-        DocSnippet(file: "README.md", line: 413, text: ##"""
+        DocSnippet(file: "README.md", line: 534, text: ##"""
 let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
 let sizes = ["n": 20, "d": 5, "k": 3]
 let plan = try NumericPlan(source: src, requests: [.value, .gradient("W")], dims: sizes)
@@ -462,7 +462,7 @@ let source = """
     """
 let g = try Derivatives.derivative(of: source, wrt: "W", kind: .gradient)
 g.matrix      // "2*X'*((E*alpha') .* h'(X*W))"
-g.einstein    // "G[k, l] = 2*E[i]*alpha[l]*h'(X[i, j]*W[j, l])*X[i, k]"
+g.einstein    // "G[i, l] = 2*E[j]*alpha[l]*h'(X[j, a]*W[a, l])*X[j, i]"
 g.unicode     // "E = h(X·W)·alpha - y\nG = 2·Xᵀ·((E·alphaᵀ) ⊙ h′(X·W))"
 g.latex.isEmpty  // false
 """##),
@@ -528,7 +528,7 @@ let p4 = """
     """
 let lowered = try Lowerer.lower(source: p4)
 lowered.statements.count                             // 2
-EinsteinPrinter.print(lowered, format: .text)        // "X: matrix(n, d)\nW: matrix(d, k)\nalpha: vector(k)\ny: vector(n)\nh: elementwise\nE[i] = h(X[i, j]*W[j, k])*alpha[k] - y[i]\nresult = sqrt(E[s]*E[s])^2"
+EinsteinPrinter.print(lowered, format: .text)        // "X: matrix(n, d)\nW: matrix(d, k)\nalpha: vector(k)\ny: vector(n)\nh: elementwise\nE[i] = h(X[i, l]*W[l, j])*alpha[j] - y[i]\nresult = sqrt(E[s]*E[s])^2"
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/IndexFormAndGamma.md", line: 58, text: ##"""
 import Ricci
@@ -536,7 +536,7 @@ import Ricci
 let gamma = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); h: elementwise; h(X*W)",
                                        wrt: "W", kind: .jacobian)
 gamma.order        // 4
-gamma.einstein     // "G[i, j, k, l] = h'(X[i, a]*W[a, j])*X[i, k]*delta[j, l]"
+gamma.einstein     // "G[i, j, l, a] = h'(X[i, b]*W[b, j])*X[i, l]*delta[j, a]"
 gamma.matrix == nil   // true
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/IndexFormAndGamma.md", line: 78, text: ##"""
@@ -580,10 +580,10 @@ let p1 = """
     """
 let gamma = try Derivatives.derivative(of: "W: matrix(d, n); F: function -> matrix(n, l); F(W)",
                                        wrt: "W", kind: .jacobian)
-gamma.einstein        // "G[i, j, k, l] = F'(W)[i, j, k, l]"
+gamma.einstein        // "G[i, j, k, a] = F'(W)[i, j, k, a]"
 let g = try Derivatives.derivative(of: p1, wrt: "W", kind: .gradient)
 g.matrix              // "2*(F(W) - beta*D'*Z) : F'(W)"
-g.einstein            // "G[k, l] = 2*(F(W)[s, i] - beta[s, j]*D[a, j]*Z[a, i])*F'(W)[s, i, k, l]"
+g.einstein            // "G[k, i] = 2*(F(W)[s, j] - beta[s, a]*D[b, a]*Z[b, j])*F'(W)[s, j, k, i]"
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/IndexFormAndGamma.md", line: 153, text: ##"""
 import Ricci
@@ -623,7 +623,7 @@ df.matrix == nil    // true
 import Ricci
 
 let j = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); X*W", wrt: "W", kind: .jacobian)
-j.einstein     // "G[i, j, k, l] = X[i, k]*eye(k)[j, l]"
+j.einstein     // "G[i, j, l, a] = X[i, l]*eye(k)[j, a]"
 j.vec          // "kron(eye(k), X)"
 
 let h = try Derivatives.derivative(of: "U: matrix(m, r); V: matrix(n, r); M: matrix(m, n); normF(U*V' - M)^2",
@@ -652,7 +652,7 @@ import Ricci
 let g = try Derivatives.derivative(of: "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2",
                                    wrt: "W", kind: .gradient)
 g.matrix      // "2*X'*(X*W - Y)"
-g.einstein    // "G[k, l] = 2*(X[s, i]*W[i, l] - Y[s, l])*X[s, k]"
+g.einstein    // "G[i, l] = 2*(X[s, j]*W[j, l] - Y[s, l])*X[s, i]"
 """##),
         DocSnippet(file: "Sources/Ricci/Ricci.docc/TheLanguage.md", line: 34, text: ##"""
 import Ricci
