@@ -5,6 +5,8 @@ extension Derivatives {
     /// d²f[V]: Σ over W's axes l of H[k, l]·V[l], with free indices k (W's shape).
     ///
     /// - Parameters:
+    ///   - source: the program (SYNTAX.md); its last statement is the scalar objective.
+    ///   - wrt: the variable W.
     ///   - direction: the name of the direction; a new input of W's shape when the program does not
     ///     use it, else an input of the program with W's shape.
     ///   - symmetric: the convention of a Hessian by a matrix declared `symmetric`/`spd`, applied

@@ -30,7 +30,7 @@ public struct OfferedDefinition: Sendable {
 
 extension Raiser {
     /// The result raised, with the offered intermediates substituted where that lets identities and
-    /// like terms shorten it, simplified (``MatrixSimplifier``), and repeated subexpressions named
+    /// like terms shorten it, simplified (`MatrixSimplifier`), and repeated subexpressions named
     /// once. `names` maps a definition already printed by an earlier result to its name (so that
     /// several results share one name per subexpression); `taken` are names that may not be reused.
     /// nil when the result or an intermediate it uses has no matrix form.

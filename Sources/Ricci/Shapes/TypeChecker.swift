@@ -1,6 +1,6 @@
 /// Resolves names, infers and checks shapes by unification, and analyses Einstein indices.
 ///
-/// Use ``TypeChecker/check(_:)``; every problem is a ``RicciError`` pointing at the input.
+/// Use ``TypeChecker/check(_:allowUnusedValues:)``; every problem is a ``RicciError`` pointing at the input.
 public final class TypeChecker {
     let dims = DimTable()
     var symbols: [String: Symbol] = [:]
