@@ -142,11 +142,11 @@ public struct EinsteinPrinter {
         if let n = names[i] { return n }
         let pool = ["i", "j", "k", "l", "a", "b", "c", "d", "e", "f", "g", "h", "p", "q", "r", "s", "t", "u", "v", "w"]
         var n = i.hint
-        let unavailable = usedIndexNames.union(reservedIndexNames).union(taken)
-        if n.isEmpty || unavailable.contains(n) || n.count > 3 {
-            n = pool.first { !unavailable.contains($0) } ?? {
+        func unavailable(_ x: String) -> Bool { usedIndexNames.contains(x) || reservedIndexNames.contains(x) || taken.contains(x) }
+        if n.isEmpty || unavailable(n) || n.count > 3 {
+            n = pool.first { !unavailable($0) } ?? {
                 var k = 1
-                while unavailable.contains("i\(k)") { k += 1 }
+                while unavailable("i\(k)") { k += 1 }
                 return "i\(k)"
             }()
         }

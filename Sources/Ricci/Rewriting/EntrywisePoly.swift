@@ -52,6 +52,17 @@ extension MatrixSimplifier {
     /// are kept as factors until equal factors with opposite exponents cancel; the sigmoid identities
     /// apply to the factors 1/(1 + exp(u)) and 1/(1 + exp(-u)).
     func poly(_ e: MatrixExpr) -> Poly? {
+        if let m = polyMemo[e] { used.formUnion(m.1); return m.0 }
+        let before = used
+        used = []
+        let p = computePoly(e)
+        polyMemo[e] = (p, used)
+        used.formUnion(before)
+        return p
+    }
+
+    /// ``poly(_:)`` without the memo.
+    private func computePoly(_ e: MatrixExpr) -> Poly? {
         switch e {
         case .number(let v): return Poly(constant: v)
         case .negate(let x): return poly(x)?.scaled(-1)

@@ -9,7 +9,7 @@ public struct SimplifierLimits: Sendable {
     /// Terms of one entrywise polynomial (past it, that subexpression is left as it is).
     public var terms = 48
     /// Nodes of an expression after intermediates are substituted into it.
-    public var inlinedNodes = 160
+    public var inlinedNodes = 100
     /// Wall-clock budget in seconds.
     public var seconds = 2.0
 
@@ -33,6 +33,8 @@ final class MatrixSimplifier {
     var atomOrder: [MatrixExpr: Int] = [:]
     /// Each subtree's cheapest form and the identities it used, so later passes do not redo it.
     private var memo: [MatrixExpr: (MatrixExpr, Set<String>)] = [:]
+    /// Each subtree's entrywise polynomial (nil: too many terms) and the identities it used.
+    var polyMemo: [MatrixExpr: (Poly?, Set<String>)] = [:]
 
     private var visited = 0
     private let deadline: Date
