@@ -8,6 +8,7 @@ public struct MatrixCost: Comparable, Sendable {
 
     public static func < (a: MatrixCost, b: MatrixCost) -> Bool { (a.size, a.work) < (b.size, b.work) }
 
+    /// Costs add: sizes and work.
     public static func + (a: MatrixCost, b: MatrixCost) -> MatrixCost { MatrixCost(size: a.size + b.size, work: a.work + b.work) }
 
     /// The cost of one expression.

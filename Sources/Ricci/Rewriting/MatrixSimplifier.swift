@@ -13,6 +13,7 @@ public struct SimplifierLimits: Sendable {
     /// Wall-clock budget in seconds.
     public var seconds = 2.0
 
+    /// The default limits.
     public init() {}
 }
 

@@ -16,11 +16,14 @@ public struct SimplifiedMatrixForm: Sendable {
 
 /// An intermediate offered to the simplifier: its index form, and whether it may be substituted.
 public struct OfferedDefinition: Sendable {
+    /// The name the forms use.
     public var name: String
+    /// Its value in index form.
     public var expr: IndexExpr
     /// False for the program's own definitions (kept by name, as the program wrote them).
     public var inlinable: Bool
 
+    /// An intermediate named `name` with value `expr`.
     public init(name: String, expr: IndexExpr, inlinable: Bool) {
         self.name = name
         self.expr = expr

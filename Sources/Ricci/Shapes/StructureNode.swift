@@ -11,18 +11,23 @@ public struct StructureNode: Hashable, Sendable {
         case number(Double)
         /// `eye(n)`.
         case identity
+        /// A transpose.
         case transpose(StructureNode)
+        /// A negation.
         case negate(StructureNode)
         /// Matrix products and scalings, left to right.
         case product([StructureNode])
         /// A sum; `negated[k]` when term k is subtracted.
         case sum([StructureNode], negated: [Bool])
+        /// Entrywise products.
         case hadamard([StructureNode])
+        /// Entrywise division.
         case hadamardDivide(StructureNode, StructureNode)
         /// Division by a scalar.
         case divide(StructureNode, StructureNode)
         /// An integer power of a square matrix, or a power of a scalar.
         case power(StructureNode, Double)
+        /// An entrywise power.
         case entrywisePower(StructureNode, Double)
         /// A built-in call by its language name (`inv`, `Diag`, `exp`, `sum`, ...), or a user
         /// `elementwise` function (`entrywise: true`).
@@ -31,10 +36,12 @@ public struct StructureNode: Hashable, Sendable {
         case other
     }
 
+    /// What the node is.
     public var kind: Kind
     /// True when the node's value is a scalar (1×1 included).
     public var scalar: Bool
 
+    /// A node of `kind`, scalar or not.
     public init(_ kind: Kind, scalar: Bool) {
         self.kind = kind
         self.scalar = scalar

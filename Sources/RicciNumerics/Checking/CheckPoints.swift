@@ -12,7 +12,7 @@ import Ricci
 ///   (GSL's, ``FiniteDifferences/Result/estimatedError``) is above ``accuracy``.
 ///
 /// When every input is given (no random draws), nothing can be re-drawn: a point that fails is
-/// reported (``draw(_:)`` returns nil) and errors of evaluation are thrown as they are.
+/// reported (``draw(_:seed:)`` returns nil) and errors of evaluation are thrown as they are.
 public struct CheckPoints {
     /// An accepted point: where it is, and the finite-difference derivative there.
     public struct Point: Sendable {
@@ -30,7 +30,9 @@ public struct CheckPoints {
 
     /// A point that was drawn and not used, and why.
     public struct Rejection: Sendable {
+        /// The seed of the point.
         public var seed: UInt64
+        /// Why it was not used.
         public var reason: String
         /// "seed 3: the determinant is negative ..."
         public var text: String { "seed \(seed): \(reason)" }
@@ -166,5 +168,6 @@ public struct CheckPoints {
 /// point's evaluation and finite differences are computed once. Not thread-safe.
 public final class CheckPointCache: @unchecked Sendable {
     var outcomes: [String: CheckPoints.Outcome] = [:]
+    /// An empty cache.
     public init() {}
 }

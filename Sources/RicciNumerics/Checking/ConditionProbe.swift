@@ -23,6 +23,7 @@ public final class ConditionProbe {
     /// Every `log`/`sqrt` that got an entry ≤ 0, with the smallest entry.
     public private(set) var domain: [Finding] = []
 
+    /// A probe with nothing recorded yet.
     public init() {}
 
     /// Records the condition number of the argument of a matrix function.

@@ -1,7 +1,7 @@
 import Foundation
 import Ricci
 
-/// The second directional derivative d²f[V] (``Derivatives/hessian(of:wrt:direction:symmetric:)``)
+/// The second directional derivative d²f[V] (``/Ricci/Derivatives/hessian(of:wrt:direction:symmetric:)``)
 /// checked by value: its matrix and Einstein forms against the finite-difference Hessian applied to
 /// a random V, at a random point.
 public struct DirectionalHessianCheck: Sendable {

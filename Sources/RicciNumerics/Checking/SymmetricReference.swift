@@ -2,7 +2,7 @@ import Foundation
 import Ricci
 
 /// Finite-difference references for derivatives by a matrix declared `symmetric`/`spd`, one per
-/// ``SymmetricConvention``: what each convention's entries are, as directional derivatives.
+/// ``/Ricci/SymmetricConvention``: what each convention's entries are, as directional derivatives.
 ///
 /// Let V_ij = E_ij + E_ji for i ≠ j and V_ii = E_ii (a symmetric perturbation), and D_ij the
 /// derivative along V_ij (``FiniteDifferences/SymmetricConvention/symmetricPairs``).

@@ -3,7 +3,14 @@ import Ricci
 
 /// The language of an exported file (`ricci export --to`).
 public enum ExportTarget: String, Sendable, CaseIterable {
-    case numpy, jax, swift, c
+    /// A NumPy module.
+    case numpy
+    /// A JAX module (jit-able, float64-ready).
+    case jax
+    /// A Swift source file.
+    case swift
+    /// A C99 source file with CBLAS calls.
+    case c
 }
 
 /// What `ricci export` writes: a program's value and derivatives, as code that runs without Ricci.
@@ -72,24 +79,33 @@ public enum Exporter {
 public struct ExportSignature: Sendable {
     /// An array (or scalar) input: its program name and rank.
     public struct Input: Sendable {
+        /// The program's name of the input.
         public var name: String
         /// The parameter's identifier in generated code (the name, unless a keyword).
         public var parameter: String
+        /// 0 for a scalar, 1 for a vector, 2 for a matrix.
         public var rank: Int
     }
 
     /// A function argument: the program's function, the derivative order, opaque or elementwise.
     public struct Function: Sendable {
+        /// The program's function name.
         public var name: String
+        /// The parameter's identifier in generated code (`h`, `h_prime`).
         public var parameter: String
+        /// The derivative order the parameter computes (0: the function itself).
         public var derivative: Int
+        /// True for an opaque `function`, false for an `elementwise` one.
         public var opaque: Bool
     }
 
     /// Size arguments by the program's dimension names, and their identifiers in generated code.
     public var sizes: [String]
+    /// The identifiers of ``sizes`` in generated code.
     public var sizeParameters: [String]
+    /// The array and scalar inputs, in order.
     public var inputs: [Input]
+    /// The function arguments, in order.
     public var functions: [Function]
     /// Output keys: `value`, `grad_W`, `hessian_W`.
     public var outputs: [String]

@@ -56,8 +56,9 @@ public struct NumericPlan: Sendable {
     ///   - source: a program in the language of SYNTAX.md (its last statement is the objective).
     ///   - requests: `.value`, `.gradient(W)`, `.hessian(W)` in the order outputs are wanted.
     ///   - dims: the size of every symbolic dimension (all must be given).
+    ///   - layout: the layout of the gradients (denominator: the variable's shape).
     ///   - memoryLimit: bytes; compiling throws a clear error when the peak would exceed it.
-    /// - Throws: ``RicciError`` for a program or request that cannot be planned, or when the plan
+    /// - Throws: ``/Ricci/RicciError`` for a program or request that cannot be planned, or when the plan
     ///   would not fit in `memoryLimit`.
     public init(source: String, requests: [PlanRequest], dims: [String: Int], layout: Layout = .denominator,
                 memoryLimit: Double = NumericPlan.defaultMemoryLimit) throws {

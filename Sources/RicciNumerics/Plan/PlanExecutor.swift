@@ -27,7 +27,7 @@ extension NumericPlan {
     /// - Parameters:
     ///   - inputs: a value for every name in ``inputs`` (vectors as `[n]` or `[n, 1]`).
     ///   - functions: a stand-in for every name in ``elementwiseFunctions`` and ``opaqueFunctions``.
-    /// - Throws: ``RicciError`` for a missing input, a size other than the compiled one, or a
+    /// - Throws: ``/Ricci/RicciError`` for a missing input, a size other than the compiled one, or a
     ///   numeric failure (a singular matrix).
     public func run(_ inputs: [String: Tensor], functions: [String: PlanFunction] = [:]) throws -> [String: Tensor] {
         var given: [Tensor] = []

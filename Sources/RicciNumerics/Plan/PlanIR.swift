@@ -37,7 +37,7 @@ public indirect enum PlanDim: Hashable, Sendable, CustomStringConvertible {
 public struct PlanBuffer: Hashable, Sendable {
     /// What a buffer is for.
     public enum Role: String, Hashable, Sendable {
-        /// A program input, given to ``NumericPlan/run(_:)`` by its name.
+        /// A program input, given to ``NumericPlan/run(_:functions:)`` by its name.
         case input
         /// A requested result: `value`, `grad_W`, `hessian_W`.
         case output
