@@ -92,7 +92,7 @@ public enum Derivatives {
                 var objective = named.statements[named.statements.count - 1].expr
                 objective.free = objective.free.filter { !typed.dims.isOne($0.dim) }
                 let d = Differentiator(named, wrt: w, generator: gen)
-                if kind == .jacobian && named.statements.dropLast().filter({ $0.name != nil }).count >= hessianChainThreshold {
+                if kind == .jacobian && chainDepth(named) >= hessianChainThreshold {
                     // deep programs: each definition's derivative is a named tangent, built once
                     d.tangentNames = taken(typed, named).union(adjoints.map(\.name))
                 }
@@ -148,8 +148,7 @@ public enum Derivatives {
     static func hessianThroughGradient(_ named: LoweredProgram, wrt: [String], ks: [[Index]], taken: Set<String>,
                                        gen: IndexGenerator, simplifier: Simplifier)
         throws -> (results: [IndexExpr], adjoints: [(name: String, expr: IndexExpr)])? {
-        let definitions = named.statements.dropLast().filter { $0.name != nil }
-        guard definitions.count >= hessianChainThreshold else { return nil }
+        guard chainDepth(named) >= hessianChainThreshold else { return nil }
         let out = Adjoints(program: named, gen: gen, simplifier: simplifier).run(wrt: wrt, k: ks, taken: taken)
         if let why = out.unsupported {
             throw RicciError(.limit, "cannot differentiate this program: \(why)", at: named.typed.result.location)
@@ -175,8 +174,24 @@ public enum Derivatives {
         return (results, intermediates)
     }
 
-    /// The number of definitions from which a Hessian goes through the gradient.
+    /// The depth of definition chains from which a Hessian goes through the gradient (and a
+    /// Jacobian names its tangents): shallow programs keep the direct forward-mode form, which the
+    /// simplifier reads best (`X'*Diag(H1 .* (1 - H1))*X` for the logistic loss).
     static let hessianChainThreshold = 3
+
+    /// The longest chain of definitions that use one another (`a2 = tanh(a1) .* a1` after `a1 = ...`
+    /// is a chain of 2); definitions that only use inputs have depth 1.
+    static func chainDepth(_ named: LoweredProgram) -> Int {
+        var depth: [String: Int] = [:]
+        var deepest = 0
+        for s in named.statements.dropLast() {
+            guard let name = s.name else { continue }
+            let d = 1 + (s.expr.tensorNames.compactMap { depth[$0] }.max() ?? 0)
+            depth[name] = d
+            deepest = max(deepest, d)
+        }
+        return deepest
+    }
 
     /// The objective and the definitions it uses (directly or through others), in order: a definition
     /// nothing uses does not change a derivative, and each would cost work in every later stage.

@@ -78,7 +78,8 @@ struct PythonModule {
         lines.append(PythonSupport.randomInputs(self))
         lines.append("")
         lines.append("")
-        lines.append(PythonSupport.checkGradient(jax: jax))
+        let symmetric = model.inputs.filter { $0.dims.count == 2 && $0.properties.contains { $0 == .symmetric || $0 == .spd } }
+        lines.append(PythonSupport.checkGradient(jax: jax, symmetric: symmetric.map(\.name)))
         lines.append("")
         lines.append("")
         lines.append(PythonSupport.common)

@@ -34,14 +34,18 @@ enum PythonSupport {
         return l.joined(separator: "\n")
     }
 
-    static func checkGradient(jax: Bool) -> String {
+    /// `check_gradient` and its helper; `symmetric` names the matrix inputs declared symmetric/spd,
+    /// whose derivatives follow Ricci's default convention `sym` ((G + G')/2 of the entrywise G).
+    static func checkGradient(jax: Bool, symmetric: [String]) -> String {
+        let names = "(" + symmetric.map { PythonModule.quoted($0) + "," }.joined(separator: " ") + ")"
         let enter = jax ? "    with jax.enable_x64(True):\n        return _check_gradient(seed, inputs, sizes)\n" : "    return _check_gradient(seed, inputs, sizes)\n"
         return """
         def check_gradient(seed=0, inputs=None, **sizes):
             \"\"\"Central finite differences of evaluate's value against each gradient (and of each gradient
             against its Hessian) at random_inputs(seed, **sizes): the relative error per variable (an
-            absolute error where the derivative is smaller than 1). Every entry is perturbed on its own,
-            a symmetric or spd variable's too (as Ricci's gradients treat entries as independent).
+            absolute error where the derivative is smaller than 1). Every entry is perturbed on its own;
+            for a symmetric or spd variable the result is then symmetrized over the variable's index pair,
+            (G + G')/2, the convention (--symmetric sym) of Ricci's derivatives by a symmetric matrix.
             inputs=DICT checks at given inputs (as evaluate takes them) instead of random ones.\"\"\"
         \(enter)
 
@@ -61,6 +65,8 @@ enum PythonSupport {
                         continue
                     of = "value" if key.startswith("grad_") else "grad_" + name
                     fd = _finite_differences(lambda xv: at(of, xv), x)
+                    if name in \(names) and x.ndim == 2:
+                        fd = (fd + np.swapaxes(fd, -1, -2)) / 2
                     derived = np.asarray(out[key], dtype=float)
                     errors[key[5:] if key.startswith("grad_") else key] = _relative_error(derived, fd.reshape(derived.shape))
             return errors
