@@ -165,8 +165,10 @@ def lower(program: str) -> dict:
 # Programs built from a result
 
 
-def _definitions(result: Mapping[str, Any]) -> list[str]:
-    return [f"{name} = {body}" for name, body in result.get("where", [])]
+def _definitions(result: Mapping[str, Any], field: str = "where") -> list[str]:
+    """The definitions a form uses: `where` for the matrix and vec forms, `einstein_where` for the
+    Einstein form (its own helpers, in Einstein notation where they need it)."""
+    return [f"{name} = {body}" for name, body in result.get(field, result.get("where", []))]
 
 
 def matrix_program(result: Mapping[str, Any]) -> str:
@@ -175,8 +177,8 @@ def matrix_program(result: Mapping[str, Any]) -> str:
 
 
 def einstein_program(result: Mapping[str, Any]) -> str:
-    """Declarations, the `where` definitions, then the result's Einstein form."""
-    return "\n".join(list(result["declarations"]) + _definitions(result) + [result["einstein"]])
+    """Declarations, the `einstein_where` definitions, then the result's Einstein form."""
+    return "\n".join(list(result["declarations"]) + _definitions(result, "einstein_where") + [result["einstein"]])
 
 
 def vec_program(result: Mapping[str, Any]) -> str:
