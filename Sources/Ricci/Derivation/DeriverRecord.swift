@@ -68,23 +68,12 @@ extension Deriver {
         let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l"][n], dim) }
         let full = Differentiator(program, wrt: wrt, generator: gen)
         let gamma = simplifier.simplify(full.derivative(simplifier.simplify(def.expr), by: k))
-        var n = "Gamma", c = 1
-        while taken.contains(n) { c += 1; n = "Gamma\(c)" }
-        taken.insert(n)
-        var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
-        let line = printer.statement(n, gamma)
-        context += printer.hoisted.map(\.line) + [line]
-        var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
-        let texLine = tex.statement(n, gamma).replacingOccurrences(of: LaTeX.symbol(n), with: "\\Gamma")
-        var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
-        let uniLine = uni.statement(n, gamma).replacingOccurrences(of: n, with: "Γ")
-        let texRhs = texLine.components(separatedBy: " = ").dropFirst().joined(separator: " = ")
-        let texLhs = texLine.components(separatedBy: " = ").first ?? "\\Gamma"
+        let gammaLine = gammaDefinition(gamma)
+        let n = gammaLine.name
         add(Rule("the tensor Γ = ∂\(d)/∂\(wrt) of order \(def.expr.free.count + shape.count), explicit in index form",
                  "\\Gamma = \\partial \(LaTeX.symbol(d)) / \\partial \(LaTeX.symbol(wrt)) \\text{, in index form}"),
             lhs: StepSide(kind: .jacobian, text: d), rhs: StepSide(kind: .expression, text: n),
-            lhsText: uniLine.components(separatedBy: " = ").first ?? "Γ",
-            lhsLatex: texLhs, rhsText: uniLine.components(separatedBy: " = ").dropFirst().joined(separator: " = "), rhsLatex: texRhs)
+            lhsText: gammaLine.unicodeLhs, lhsLatex: gammaLine.latexLhs, rhsText: gammaLine.unicodeRhs, rhsLatex: gammaLine.latexRhs)
         let contracted = MatrixExpr.doubleDot(g, .symbol(n))
         add(Rule("the chain rule by a double dot: ∂φ/∂\(wrt) = (∂φ/∂\(d)) : Γ",
                  "\\frac{\\partial\\varphi}{\\partial \(LaTeX.symbol(wrt))} = \\frac{\\partial\\varphi}{\\partial \(LaTeX.symbol(d))} : \\Gamma"),
