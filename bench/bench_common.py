@@ -53,3 +53,17 @@ class BuildSampler:
         share = self.busy / max(1, self.samples)
         return (f"compiler processes of other builds seen in {share:.0%} of {self.samples} samples (at most {self.peak})",
                 share > 0.1)
+
+
+def write_section(heading, text, path=None):
+    """Writes `text` (which starts with `## heading`) into bench/RESULTS.md: in place of the section
+    of that heading when there is one (sections written after it stay after it), else at the end."""
+    path = Path(path) if path else ROOT / "bench" / "RESULTS.md"
+    old = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    start = old.find(f"\n## {heading}\n")
+    if start >= 0:
+        end = old.find("\n## ", start + 1)
+        rest = old[end:] if end >= 0 else "\n"
+        path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
+    else:
+        path.write_text(old.rstrip() + "\n\n" + text)

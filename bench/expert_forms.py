@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_common import write_section  # noqa: E402
 TOKEN = re.compile(r"\s+|[()\[\],]|(?P<num>\d+(\.\d+)?([eE][-+]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\.\*|\./|\.\^|.)")
 
 
@@ -84,15 +86,7 @@ def main():
     text = "\n".join(out) + "\n"
     print(text)
     if "--write" in sys.argv[1:]:
-        path = HERE / "RESULTS.md"
-        old = path.read_text()
-        start = old.find("\n## expert forms\n")
-        if start >= 0:
-            end = old.find("\n## ", start + 1)
-            rest = old[end:] if end >= 0 else "\n"
-            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
-        else:
-            path.write_text(old.rstrip() + "\n\n" + text)
+        write_section("expert forms", text)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import ROOT, BuildSampler  # noqa: E402
+from bench_common import ROOT, BuildSampler, write_section  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
@@ -157,15 +157,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        path = ROOT / "bench" / "RESULTS.md"
-        old = path.read_text() if path.exists() else "# Benchmark results\n\n"
-        start = old.find("\n## export\n")
-        if start >= 0:
-            end = old.find("\n## ", start + 1)
-            rest = old[end:] if end >= 0 else "\n"
-            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
-        else:
-            path.write_text(old.rstrip() + "\n\n" + text)
+        write_section("export", text)
 
 
 if __name__ == "__main__":

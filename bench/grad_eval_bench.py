@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_common import ROOT, BuildSampler, build  # noqa: E402
+from bench_common import ROOT, BuildSampler, build, write_section  # noqa: E402
 
 
 def cases(n):
@@ -309,15 +309,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        path = ROOT / "bench" / "RESULTS.md"
-        old = path.read_text() if path.exists() else "# Benchmark results\n\n"
-        start = old.find("\n## grad eval\n")
-        if start >= 0:  # replaced in place, so that sections written by hand after it stay after it
-            end = old.find("\n## ", start + 1)
-            rest = old[end:] if end >= 0 else "\n"
-            path.write_text(old[:start].rstrip() + "\n\n" + text.rstrip() + "\n" + rest)
-        else:
-            path.write_text(old.rstrip() + "\n\n" + text)
+        write_section("grad eval", text)
 
 
 if __name__ == "__main__":
