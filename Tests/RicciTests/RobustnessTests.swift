@@ -3,17 +3,9 @@ import XCTest
 
 /// Issue 10: inputs that crashed, hung or misled — each now an answer or a located error.
 final class RobustnessTests: XCTestCase {
+    /// The located error `source` gives (``ricciError(_:file:line:)`` of the shared support).
     func error(_ source: String, file: StaticString = #filePath, line: UInt = #line) -> RicciError? {
-        do {
-            _ = try Lowerer.lower(source: source)
-            XCTFail("expected an error for \(source.prefix(60))", file: file, line: line)
-            return nil
-        } catch let e as RicciError {
-            return e
-        } catch {
-            XCTFail("not a RicciError: \(error)", file: file, line: line)
-            return nil
-        }
+        ricciError(source, file: file, line: line)
     }
 
     func testShapeThatBecomesOneAfterUnificationLowers() throws {
