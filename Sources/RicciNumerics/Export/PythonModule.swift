@@ -133,7 +133,7 @@ struct PythonModule {
         }
         d.append("")
         d.append(fromPlan
-                 ? "evaluate's steps are those of Ricci's compiled plan (shared subexpressions, product order, fused entrywise\nexpressions; planned at size \(PlanPython.nominalSize) for every dimension, valid at any size), one line per step."
+                 ? "evaluate's steps are those of Ricci's compiled plan (shared subexpressions, product order, fused entrywise\nexpressions; planned at size \(PlanWalk.nominalSize) for every dimension, valid at any size), one line per step."
                  : "evaluate's steps are the program's definitions, then each derivative's intermediates and result as printed.")
         d.append("")
         d.append("evaluate(**inputs) takes, by keyword:")
