@@ -13,6 +13,8 @@ struct LoopSource {
     /// C: walk Ricci's compiled plan where it compiles.
     var usePlan = true
     var fromPlan = false
+    /// Why the plan was not used (when it failed to compile).
+    var planReason: String?
 
     init(_ model: ExportModel, language: LoopLanguage, name: String, usePlan: Bool = true) {
         self.model = model
@@ -40,7 +42,18 @@ struct LoopSource {
         var arrays: [(String, String)] = []
         var helpers: Set<String> = []
         var results: [(String, String)] = []
-        if usePlan, var planned = try? PlanLoops(model: model, language: language, function: name), let lines = try? planned.lines() {
+        var planned: PlanLoops?
+        var lines: [String] = []
+        if usePlan {
+            do {
+                var p = try PlanLoops(model: model, language: language, function: name)
+                lines = try p.lines()
+                planned = p
+            } catch {
+                planReason = "\(error)"
+            }
+        }
+        if let planned {
             // Ricci's compiled plan: one statement per step
             body = lines
             helpers = planned.helpers
@@ -100,8 +113,8 @@ struct LoopSource {
     }
 
     func rank(_ helper: String) -> Int {
-        if ["rc_solve", "rc_det"].contains(helper) { return 3 }
-        if helper == "rc_matpow" { return 4 }
+        if ["rc_solve", "rc_determinant"].contains(helper) { return 3 }
+        if ["rc_matpow", "rc_inv", "rc_det"].contains(helper) { return 4 }
         return helper.hasPrefix("rc_d") ? 1 : ["rc_sigmoid", "rc_step", "rc_sign"].contains(helper) ? 0 : 2
     }
 
@@ -153,8 +166,9 @@ struct LoopSource {
         }
         h.append(cm.trimmingCharacters(in: .whitespaces))
         h.append(cm + (fromPlan ? "Steps: Ricci's compiled plan (shared subexpressions, product order, fused entrywise loops; planned"
-                                  + " at size \(PlanWalk.nominalSize), valid at any size), one statement per step."
-                                : "Steps: the program's definitions, then each derivative's intermediates and result as printed."))
+                                  + " at distinct prime sizes, valid at any size), one statement per step."
+                                : "Steps: the program's definitions, then each derivative's intermediates and result as printed"
+                                  + (planReason.map { " (Ricci's compiled plan does not take this program: \($0))." } ?? ".")))
         h.append(cm.trimmingCharacters(in: .whitespaces))
         h.append(cm + "Signature:")
         let ps = parameters()

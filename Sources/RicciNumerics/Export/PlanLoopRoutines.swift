@@ -57,11 +57,11 @@ enum PlanLoopRoutines {
             return status;
         }
         """,
-        "rc_det": """
+        "rc_determinant": """
         /* det(A) (logdet = 0) or log(det(A)) (logdet = 1) of an n×n row-major A from its LAPACK factorization
            (dgetrf; dpotrf for an spd A), into out[0]. Returns 0; 1 when an spd A is not positive definite or, for
            logdet, when det(A) <= 0; 2 when out of memory. A singular A has det 0. */
-        static int rc_det(const double *a, long n, int spd, int logdet, double *out) {
+        static int rc_determinant(const double *a, long n, int spd, int logdet, double *out) {
             int nn = (int)n, info = 0;
             double *f = malloc((size_t)(n * n) * sizeof(double));
             int *piv = malloc((size_t)n * sizeof(int));
@@ -205,10 +205,10 @@ enum PlanLoopRoutines {
             return 0
         }
         """,
-        "rc_det": """
+        "rc_determinant": """
         /// det(A) (logdet 0) or log(det(A)) (logdet 1) of an n×n row-major A from its factors, into out[0]. Returns 0;
         /// 1 when an spd A is not positive definite or, for logdet, when det(A) <= 0. A singular A has det 0.
-        fileprivate func rc_det(_ a: [Double], _ n: Int, _ spd: Bool, _ logdet: Int, _ out: inout [Double]) -> Int {
+        fileprivate func rc_determinant(_ a: [Double], _ n: Int, _ spd: Bool, _ logdet: Int, _ out: inout [Double]) -> Int {
             var det = 1.0, sign = 1.0, logabs = 0.0
             if let (f, _, s) = rc_factor(a, n, spd) {
                 sign = s
@@ -242,8 +242,10 @@ enum PlanLoopRoutines {
     /// Routines a routine calls (written before it).
     static func dependencies(_ name: String, _ language: LoopLanguage) -> [String] {
         switch (name, language) {
-        case ("rc_solve", .c), ("rc_det", .c): return ["rc_lapack"]
-        case ("rc_solve", .swift), ("rc_det", .swift): return ["rc_factor"]
+        case ("rc_solve", .c), ("rc_determinant", .c): return ["rc_lapack"]
+        case ("rc_solve", .swift), ("rc_determinant", .swift): return ["rc_factor"]
+        case ("rc_inv", .c): return ["rc_solve"]
+        case ("rc_det", .c): return ["rc_determinant"]
         case ("rc_matpow", .c): return ["rc_solve"]
         case ("rc_matpow", .swift): return ["rc_solve", "rc_gemm"]
         default: return []

@@ -82,7 +82,8 @@ struct PlanLoops: PlanEntryDialect {
         var out: [String] = []
         for step in plan.steps {
             if !step.formula.isEmpty {
-                out.append(c ? "    /* \(step.formula.replacingOccurrences(of: "*/", with: "* /")) */" : "    // \(step.formula)")
+                let f = PlanWalk.formula(step)
+                out.append(c ? "    /* \(f.replacingOccurrences(of: "*/", with: "* /")) */" : "    // \(f)")
             }
             // Swift needs `;` between a closing brace and a statement on the same line
             out += try kernel(step.kernel, step.output).map { "    " + (c ? $0 : $0.replacingOccurrences(of: #"\} (?=[^}])"#, with: "}; ", options: .regularExpression)) }
@@ -162,11 +163,11 @@ struct PlanLoops: PlanEntryDialect {
             let (_, cb) = try matrix(b)
             return [checked("rc_solve(\(p(a)), \(c ? (ta ? "1" : "0") : (ta ? "true" : "false")), \(p(b)), \(w(o)), \(try matrix(a).0), \(cb), \(spd(f)))")]
         case .determinant(let a, let f):
-            helpers.insert("rc_det")
-            return [checked("rc_det(\(p(a)), \(try matrix(a).0), \(spd(f)), 0, \(w(o)))")]
+            helpers.insert("rc_determinant")
+            return [checked("rc_determinant(\(p(a)), \(try matrix(a).0), \(spd(f)), 0, \(w(o)))")]
         case .logDeterminant(let a, let f):
-            helpers.insert("rc_det")
-            return [checked("rc_det(\(p(a)), \(try matrix(a).0), \(spd(f)), 1, \(w(o)))")]
+            helpers.insert("rc_determinant")
+            return [checked("rc_determinant(\(p(a)), \(try matrix(a).0), \(spd(f)), 1, \(w(o)))")]
         case .matrixPower(let a, let n):
             helpers.insert("rc_matpow")
             return [checked("rc_matpow(\(p(a)), \(w(o)), \(try matrix(a).0), \(n))")]
@@ -177,7 +178,9 @@ struct PlanLoops: PlanEntryDialect {
             case .constant(let v): return [loop("rc_q", try count(o)) + " \(out)[rc_q] = \(num(v)); }"]
             case .identity: return [loop("rc_q", ds[0]) + " \(out)[rc_q * \(ds[0]) + rc_q] = 1.0; }"]
             case .reshapeRows: return [loop("rc_q", ds[0]) + " \(out)[rc_q * \(ds[1]) + rc_q % \(ds[1])] = 1.0; }"]
-            case .reshapeColumns(let m): return [loop("rc_q", ds[0]) + " \(out)[rc_q * \(ds[1]) + rc_q / \(m)] = 1.0; }"]
+            case .reshapeColumns:
+                // Q[I, j] = 1 when I div m = j, m = size(I) / size(j) (the plan's m is at its nominal sizes)
+                return [loop("rc_q", ds[0]) + " \(out)[rc_q * \(ds[1]) + rc_q / ((\(ds[0])) / \(ds[1]))] = 1.0; }"]
             }
         case .diagonal(let a):
             let (r, cc) = try matrix(a)

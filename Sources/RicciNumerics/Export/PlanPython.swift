@@ -13,8 +13,12 @@ struct PlanPython: PlanEntryDialect {
     /// The rank of the current entrywise expression's output.
     var outRank = 0
 
-    init(model: ExportModel) throws {
+    /// JAX: a transposed matrix-vector product is one `dot_general` (XLA would copy the transpose first).
+    var jax = false
+
+    init(model: ExportModel, jax: Bool = false) throws {
         walk = try PlanWalk(model: model)
+        self.jax = jax
     }
 
     var model: ExportModel { walk.model }
@@ -57,7 +61,7 @@ struct PlanPython: PlanEntryDialect {
                 expr = rank(o) == 0 ? "xp.reshape(\(expr), ())" : "xp.reshape(\(expr), \(try shape(o)))"
                 natural = rank(o)
             }
-            if !step.formula.isEmpty { out.append("    # " + step.formula) }
+            if !step.formula.isEmpty { out.append("    # " + PlanWalk.formula(step)) }
             if PlanWalk.accumulates(step.kernel) {
                 out.append("    \(name(o)) = \(name(o)) + \(expr)")
             } else {
@@ -73,6 +77,10 @@ struct PlanPython: PlanEntryDialect {
         case .gemm(let a, let ta, let b, let tb, let alpha, _):
             return (Self.scaled(alpha, "\(mat(a, ta)) @ \(mat(b, tb))"), 2)
         case .gemv(let a, let ta, let x, let alpha, _):
+            if jax && ta && rank(a) == 2 {
+                helpers.insert("_matvec_t")
+                return (Self.scaled(alpha, "_matvec_t(\(name(a)), \(vec(x)))"), 1)
+            }
             return (Self.scaled(alpha, "\(mat(a, ta)) @ \(vec(x))"), 1)
         case .ger(let x, let y, let alpha, _):
             return (Self.scaled(alpha, "xp.outer(\(vec(x)), \(vec(y)))"), 2)
@@ -130,9 +138,10 @@ struct PlanPython: PlanEntryDialect {
             case .reshapeRows:
                 helpers.insert("_delta_rows")
                 return ("_delta_rows(\(ds[1]), \(ds[0]) // \(ds[1]))", 2)
-            case .reshapeColumns(let m):
+            case .reshapeColumns:
+                // Q[I, j] = 1 when I div m = j, m = size(I) / size(j) (the plan's m is at its nominal sizes)
                 helpers.insert("_delta_cols")
-                return ("_delta_cols(\(m), \(ds[1]))", 2)
+                return ("_delta_cols(\(ds[0]) // \(ds[1]), \(ds[1]))", 2)
             }
         case .diagonal(let a): return ("xp.diagonal(\(name(a)))", 1)
         case .diagonalMatrix(let v): return ("xp.diag(\(vec(v)))", 2)

@@ -27,8 +27,13 @@ struct PlanWalk {
     /// temporaries by the plan's names (the program's own, `H1`, or `t7`), as in the step formulas.
     var names: [Int: String] = [:]
 
-    /// Nominal size of every symbolic dimension when the plan is compiled (the code works at any size).
-    static let nominalSize = 256
+    /// Nominal sizes of the symbolic dimensions when the plan is compiled (the code works at any size):
+    /// distinct primes, so that every size of the plan (a derivative's own dimension, a product of
+    /// dimensions for `vec` and `kron`) reads back as a product of the inputs' sizes.
+    static let nominalSizes = [211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293,
+                               307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389, 397]
+    /// The size of a dimension name → its nominal size.
+    var nominal: [String: Int] = [:]
 
     init(model: ExportModel) throws {
         self.model = model
@@ -37,7 +42,16 @@ struct PlanWalk {
             if o.key.hasPrefix("hessian_") { requests.append(.hessian(String(o.key.dropFirst(8)))) }
             else { requests.append(.gradient(String(o.key.dropFirst(5)))) }
         }
-        let dims = Dictionary(uniqueKeysWithValues: model.programs[0].dims.symbolicNames.map { ($0, PlanWalk.nominalSize) })
+        // every free size a distinct prime; sizes joined to products (vec, kron) are the products of those
+        let table = model.programs[0].dims
+        var primes: [String: Int] = [:]
+        for (k, n) in table.symbolicNames.enumerated() { primes[n] = PlanWalk.nominalSizes[k % PlanWalk.nominalSizes.count] }
+        let sized = try table.sizes(given: [:]) { primes[$0] ?? PlanWalk.nominalSizes[0] }
+        var dims: [String: Int] = [:]
+        for n in table.symbolicNames {
+            dims[n] = table.existing(n).map(sized) ?? primes[n] ?? PlanWalk.nominalSizes[0]
+        }
+        for n in model.sizes { if let v = table.existing(n) { nominal[n] = sized(v) } }
         // the plan takes one result per request, in request order (gradients, then Hessians)
         let results = model.results.sorted { a, b in
             (a.kind == .hessian ? 1 : 0, model.wrt.firstIndex(of: a.wrt) ?? 0) < (b.kind == .hessian ? 1 : 0, model.wrt.firstIndex(of: b.wrt) ?? 0)
@@ -71,9 +85,25 @@ struct PlanWalk {
         case .named(let s):
             if let id = model.sizeIDs[s] { return id }
             if let e = try model.originalDim(named: s) { return size(e) }
+            // a derivative's own name for a size, or a product: read back from its nominal size
+            if let n = plan.sizes[s], let f = factors(n) {
+                let parts = f.map { model.sizeIDs[$0] ?? $0 } + []
+                return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " * ") + ")"
+            }
             throw RicciError(.shape, "the plan's size \(s) is not an input's")
         case .product(let ds): return "(" + (try ds.map { try dim($0, size: size, fixed: fixed) }).joined(separator: " * ") + ")"
         }
+    }
+
+    /// A nominal size as a product of the inputs' sizes (their names, each factor once per power), or nil.
+    func factors(_ size: Int) -> [String]? {
+        var rest = size, out: [String] = []
+        for (name, p) in nominal.sorted(by: { $0.key < $1.key }) where p > 1 {
+            var k = 0
+            while rest % p == 0 && k < 8 { rest /= p; out.append(name); k += 1 }
+        }
+        guard rest == 1, !out.isEmpty else { return nil }
+        return out
     }
 
     /// The buffers the code allocates (every buffer but the inputs), in order.
@@ -81,6 +111,11 @@ struct PlanWalk {
 
     /// The plan's outputs: key (`value`, `grad_W`) and buffer.
     var outputs: [(key: String, buffer: Int)] { plan.outputs.map { ($0.name, $0.buffer) } }
+
+    /// A step's formula for a comment (without the nominal sizes the plan was compiled at).
+    static func formula(_ step: PlanStep) -> String {
+        step.formula.replacingOccurrences(of: #"\(m: [0-9]+\)"#, with: "", options: .regularExpression)
+    }
 
     /// Whether a kernel adds into its output (`C += …`).
     static func accumulates(_ k: PlanKernel) -> Bool {
