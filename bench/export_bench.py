@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exported gradients (`ricci export --to jax|numpy`) against JAX's own autodiff, in one run.
 
-    bench/.venv/bin/python bench/export_bench.py [--ricci PATH] [--quick] [--runs 7] [--rounds 3] [--no-write] [--only KEYS]
+    bench/.venv/bin/python bench/export_bench.py [--ricci PATH] [--quick] [--runs 7] [--rounds 3] [--no-write] [--only KEYS] [--stat median|min]
 
 The cases are those of the compiled-evaluation issue (bench/plan_bench.py). Gradients: least squares
 normF(X*W - Y)^2 (n=2000, d=500, k=200), P4 with tanh (same sizes), logistic regression
@@ -103,13 +103,20 @@ def block(x):
     return jax.tree_util.tree_map(lambda a: a.block_until_ready() if hasattr(a, "block_until_ready") else a, x)
 
 
-def median_ms(f, runs):
+def hlo_ops(jitted, *args, **kwargs):
+    """Load-independent structure of a jitted function: dots, and transposes/copies (materialized
+    layouts) in XLA's optimized HLO."""
+    text = jitted.lower(*args, **kwargs).compile().as_text()
+    return {"dot": text.count(" dot("), "transpose/copy": text.count(" transpose(") + text.count(" copy(")}
+
+
+def median_ms(f, runs, stat="median"):
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         block(f())
         times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+    return min(times) if stat == "min" else statistics.median(times)
 
 
 def main():
@@ -120,6 +127,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated case keys (default: all)")
+    ap.add_argument("--stat", choices=["median", "min"], default="median",
+                    help="per round: the median of the calls (default) or, on a loaded machine, the minimum")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ricci-export-bench-"))
     sampler = BuildSampler()
@@ -151,8 +160,10 @@ def main():
         best = {s: float("inf") for s in sides}
         for _ in range(args.rounds):
             for s, f in sides.items():
-                best[s] = min(best[s], median_ms(f, args.runs))
+                best[s] = min(best[s], median_ms(f, args.runs, args.stat))
         out, nout = exported(jarrays), nmod.evaluate(**arrays)
+        assert all(np.asarray(v).dtype == np.float64 for v in out.values()), "the exported JAX did not run in float64"
+        ops = {"exported": hlo_ops(exported, jarrays), "peer": hlo_ops(peer, *[jarrays[n] for n in names])}
         ref = peer(*[jarrays[n] for n in names])
         if hess:
             pairs = [("hessian_" + c["wrt"][0], ref)]
@@ -162,8 +173,8 @@ def main():
         agree = max(rel(np.reshape(out[k], np.shape(r)), r) for k, r in pairs)
         nagree = max(rel(np.reshape(nout[k], np.shape(r)), r) for k, r in pairs)
         shapes = {k: v.shape for k, v in arrays.items()}
-        rows.append(dict(key=key, title=c["title"], kind=c["kind"], shapes=shapes, best=best, agree=agree, nagree=nagree))
-        print(key, {s: round(v, 2) for s, v in best.items()}, f"agree {agree:.1e} / {nagree:.1e}", flush=True)
+        rows.append(dict(key=key, title=c["title"], kind=c["kind"], shapes=shapes, best=best, agree=agree, nagree=nagree, ops=ops))
+        print(key, {s: round(v, 2) for s, v in best.items()}, f"agree {agree:.1e} / {nagree:.1e}", "HLO", ops, flush=True)
     load = sampler.stop().describe()[0]
     shutil.rmtree(work, ignore_errors=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
@@ -171,15 +182,18 @@ def main():
              f"`{' '.join([Path(sys.executable).name, 'bench/export_bench.py'] + sys.argv[1:])}` — ricci {commit}, "
              f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
              f"{os.cpu_count()} cores (shared), jax {jax.__version__}, numpy {np.__version__}, float64 on CPU. "
-             f"Medians of {args.runs} calls after a warm-up, best of {args.rounds} alternating rounds. "
+             f"{'Medians' if args.stat == 'median' else 'Minima'} of {args.runs} calls after a warm-up, best of {args.rounds} alternating rounds. "
              f"Other builds on the machine during the run: {load}.",
              "",
              "Gradients: exported JAX/NumPy `evaluate` (value and every gradient) against jax.jit(jax.value_and_grad) and "
              "jax.jit(jax.grad). Hessians: `ricci export --hessian` (value, gradient and Hessian in one call) against "
              "jax.jit(jax.hessian) (the Hessian alone).",
              "",
-             "| case | sizes | exported JAX (ms) | jax.jit(value_and_grad) (ms) | ratio | jax.jit(grad or hessian) (ms) | ratio | exported NumPy (ms) | NumPy ratio to the JAX peer | max rel. diff JAX / NumPy |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "HLO: dots and transposes/copies in XLA's optimized HLO of the exported JAX / of jax.grad or jax.hessian "
+             "(structure, independent of the machine's load).",
+             "",
+             "| case | sizes | exported JAX (ms) | jax.jit(value_and_grad) (ms) | ratio | jax.jit(grad or hessian) (ms) | ratio | exported NumPy (ms) | NumPy ratio to the JAX peer | max rel. diff JAX / NumPy | HLO dots | HLO transposes/copies |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         b = r["best"]
         sizes = ", ".join(f"{k} {'×'.join(map(str, v))}" for k, v in r["shapes"].items())
@@ -187,7 +201,9 @@ def main():
         vg = f"{b['jax value_and_grad']:.2f} | {b['exported JAX'] / b['jax value_and_grad']:.2f}" if "jax value_and_grad" in b else "— | —"
         lines.append(f"| {r['title']} | {sizes} | {b['exported JAX']:.2f} | {vg} | {peer:.2f} | "
                      f"{b['exported JAX'] / peer:.2f} | {b['exported NumPy']:.2f} | "
-                     f"{b['exported NumPy'] / peer:.2f} | {r['agree']:.1e} / {r['nagree']:.1e} |")
+                     f"{b['exported NumPy'] / peer:.2f} | {r['agree']:.1e} / {r['nagree']:.1e} | "
+                     f"{r['ops']['exported']['dot']} / {r['ops']['peer']['dot']} | "
+                     f"{r['ops']['exported']['transpose/copy']} / {r['ops']['peer']['transpose/copy']} |")
     lines.append("")
     text = "\n".join(lines)
     print(text)
