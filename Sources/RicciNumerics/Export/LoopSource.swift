@@ -39,7 +39,7 @@ struct LoopSource {
     mutating func render() throws -> String {
         var body: [String] = []
         var temps: [String] = []
-        var arrays: [(String, String)] = []
+        var arrays: [(String, String, [String])] = []
         var helpers: Set<String> = []
         var results: [(String, String)] = []
         var planned: PlanLoops?
@@ -60,7 +60,7 @@ struct LoopSource {
             for b in planned.walk.written {
                 let id = planned.walk.name(b)
                 temps.append(id)
-                arrays.append((id, try planned.count(b)))
+                arrays.append((id, try planned.count(b), try planned.dims(b)))
             }
             for (key, b) in planned.walk.outputs {
                 let scalar = model.outputs.first { $0.key == key }?.dims.isEmpty ?? true
@@ -197,7 +197,7 @@ struct LoopSource {
     }
 
     /// The function: checks, allocations (`arrays`: the plan's buffers and their counts), steps, results.
-    func function(_ body: [String], temps: [String], arrays: [(String, String)], results: [(String, String)]) throws -> [String] {
+    func function(_ body: [String], temps: [String], arrays: [(String, String, [String])], results: [(String, String)]) throws -> [String] {
         var l: [String] = []
         let ps = parameters().map(\.0)
         if c {
@@ -209,7 +209,17 @@ struct LoopSource {
             l.append("func \(name)(" + ps.joined(separator: ", ") + ") throws -> (\(ret)) {")
         }
         l += checks()
-        for (id, n) in arrays {
+        // every intermediate too must be countable with int (BLAS and LAPACK), checked before anything is allocated
+        for (id, _, dims) in arrays where dims.count > 1 {
+            if c {
+                let dbl = dims.map { "(double)" + $0 }.joined(separator: " * ")
+                l.append("    if (\(dbl) > 2147483647.0) { fprintf(stderr, \"\(name): the intermediate \(id) would have more than 2^31-1 entries\\n\"); return 1; }")
+            } else {
+                let dbl = dims.map { "Double(\($0))" }.joined(separator: " * ")
+                l.append("    guard \(dbl) <= 2147483647.0 else { throw RicciExportError(message: \"\(name): the intermediate \(id) would have more than 2^31-1 entries\") }")
+            }
+        }
+        for (id, n, _) in arrays {
             l.append(c ? "    \(id) = rc_alloc(\(n)); if (!\(id)) goto nomem;" : "    var \(id) = [Double](repeating: 0, count: \(n))")
         }
         l += body
