@@ -4,7 +4,8 @@ import Ricci
 import RicciNumerics
 
 /// `ricci export --to c|swift`: every case of the derivative table and the five problems, exported,
-/// compiled together with a generated driver (C: `cc -O2 -std=c99 … -lopenblas -lm`; Swift: swiftc),
+/// compiled together with a generated driver (C: `cc -O2 -std=c99 … -lopenblas -lm`; Swift: swiftc), each
+/// walking Ricci's compiled plan (Hessians included),
 /// run once at Ricci's own random inputs (distinct sizes) and compared with Ricci's evaluation; a
 /// bad size (C) or a wrong array length (Swift) must be refused, naming the argument.
 final class ExportCompiledTests: XCTestCase {
@@ -65,6 +66,8 @@ final class ExportCompiledTests: XCTestCase {
                                                              functionName: id))
                 let path = dir.appendingPathComponent("\(id).\(target == .c ? "c" : "swift")").path
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
+                // every case walks Ricci's compiled plan (not the printed forms)
+                XCTAssert(text.contains("Steps: Ricci's compiled plan"), "\(c.label) [\(target.rawValue)]: not exported from the compiled plan")
                 let signature = try ExportSignature(source: c.program, wrt: c.wrt, hessian: c.hessian)
                 try driver.add(id: id, signature: signature, reference: try ExportHarness.reference(c))
                 sources.append(path)

@@ -27,6 +27,9 @@ final class ExportPythonTests: XCTestCase {
                     let path = dir.appendingPathComponent("\(id)_\(target.rawValue).py").path
                     try text.write(toFile: path, atomically: true, encoding: .utf8)
                     modules[target.rawValue] = path
+                    // every case walks Ricci's compiled plan (not the printed forms)
+                    XCTAssert(text.contains("evaluate's steps are those of Ricci's compiled plan"),
+                              "\(c.label) [\(target.rawValue)]: not exported from the compiled plan")
                 }
                 let ref = try ExportHarness.reference(c)
                 var inputs: [String: String] = [:]

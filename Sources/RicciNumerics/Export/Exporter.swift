@@ -25,8 +25,8 @@ public struct ExportRequest: Sendable {
     public var target: ExportTarget
     /// The exported function's name in Swift and C (Python modules always define `evaluate`).
     public var functionName: String
-    /// Python targets: walk Ricci's compiled numeric plan where it compiles (else, and when false,
-    /// the printed derivative forms step by step).
+    /// Walk Ricci's compiled numeric plan where it compiles (every target; else, and when false, the
+    /// printed derivative forms step by step).
     public var usePlan = true
 
     /// A request with the default function name `ricci_evaluate`.
@@ -42,10 +42,12 @@ public struct ExportRequest: Sendable {
 
 /// Writes exported code: the program and its derivatives, step by step, in NumPy, JAX, Swift or C.
 ///
-/// The steps are the program's own definitions, its objective (`value`), then each derivative's
-/// named intermediates and the derivative itself (`grad_W`, `hessian_W`), each from the form Ricci
-/// prints (matrix notation where it exists, else Einstein notation), so that the exported code
-/// computes exactly what `ricci grad … --eval` computes.
+/// Every target walks Ricci's compiled numeric plan (``NumericPlan``): the steps `ricci grad … --eval`
+/// runs, with shared subexpressions, the plan's product order and fused entrywise expressions, one
+/// line per step with its formula as a comment, and the derivation's results in the docstring or
+/// header comment. A program the plan cannot compile falls back to the printed forms: the program's
+/// definitions, its objective (`value`), then each derivative's named intermediates and the
+/// derivative itself (`grad_W`, `hessian_W`), matrix notation where it exists, else Einstein notation.
 public enum Exporter {
     /// The exported source text.
     public static func export(_ request: ExportRequest) throws -> String {
@@ -61,7 +63,7 @@ public enum Exporter {
             var s = LoopSource(model, language: .c, name: request.functionName, usePlan: request.usePlan)
             return try s.render()
         case .swift:
-            var s = LoopSource(model, language: .swift, name: request.functionName)
+            var s = LoopSource(model, language: .swift, name: request.functionName, usePlan: request.usePlan)
             return try s.render()
         }
     }

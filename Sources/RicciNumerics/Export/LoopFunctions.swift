@@ -101,53 +101,12 @@ enum LoopFunctions {
         }
         """,
         "rc_inv": """
-        /* The inverse of an n×n matrix by Gauss-Jordan elimination with partial pivoting; 1 if singular. */
-        static int rc_inv(const double *a, double *c, long n) {
-            double *w = calloc((size_t)(n * n), sizeof(double));
-            if (!w) return 1;
-            memcpy(w, a, (size_t)(n * n) * sizeof(double));
-            for (long i = 0; i < n * n; i++) c[i] = 0.0;
-            for (long i = 0; i < n; i++) c[i * n + i] = 1.0;
-            for (long col = 0; col < n; col++) {
-                long p = col;
-                for (long r = col + 1; r < n; r++) if (fabs(w[r * n + col]) > fabs(w[p * n + col])) p = r;
-                if (w[p * n + col] == 0.0) { free(w); return 1; }
-                for (long j = 0; j < n; j++) {
-                    double t = w[col * n + j]; w[col * n + j] = w[p * n + j]; w[p * n + j] = t;
-                    t = c[col * n + j]; c[col * n + j] = c[p * n + j]; c[p * n + j] = t;
-                }
-                double d = w[col * n + col];
-                for (long j = 0; j < n; j++) { w[col * n + j] /= d; c[col * n + j] /= d; }
-                for (long r = 0; r < n; r++) {
-                    if (r == col) continue;
-                    double f = w[r * n + col];
-                    for (long j = 0; j < n; j++) { w[r * n + j] -= f * w[col * n + j]; c[r * n + j] -= f * c[col * n + j]; }
-                }
-            }
-            free(w);
-            return 0;
-        }
+        /* The inverse of an n×n matrix through LAPACK's LU (rc_solve with the identity); 1 if singular, 2 out of memory. */
+        static int rc_inv(const double *a, double *c, long n) { return rc_solve(a, 0, NULL, c, n, n, 0); }
         """,
         "rc_det": """
-        /* The determinant of an n×n matrix by LU with partial pivoting (NaN if out of memory). */
-        static double rc_det(const double *a, long n) {
-            double *w = calloc((size_t)(n * n), sizeof(double)), det = 1.0;
-            if (!w) return NAN;
-            memcpy(w, a, (size_t)(n * n) * sizeof(double));
-            for (long col = 0; col < n; col++) {
-                long p = col;
-                for (long r = col + 1; r < n; r++) if (fabs(w[r * n + col]) > fabs(w[p * n + col])) p = r;
-                if (w[p * n + col] == 0.0) { free(w); return 0.0; }
-                if (p != col) { det = -det; for (long j = 0; j < n; j++) { double t = w[col * n + j]; w[col * n + j] = w[p * n + j]; w[p * n + j] = t; } }
-                det *= w[col * n + col];
-                for (long r = col + 1; r < n; r++) {
-                    double f = w[r * n + col] / w[col * n + col];
-                    for (long j = col; j < n; j++) w[r * n + j] -= f * w[col * n + j];
-                }
-            }
-            free(w);
-            return det;
-        }
+        /* The determinant of an n×n matrix from LAPACK's LU (NaN if out of memory). */
+        static double rc_det(const double *a, long n) { double d = NAN; return rc_determinant(a, n, 0, 0, &d) == 0 ? d : NAN; }
         """,
     ]
 

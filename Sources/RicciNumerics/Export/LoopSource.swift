@@ -13,6 +13,8 @@ struct LoopSource {
     /// C: walk Ricci's compiled plan where it compiles.
     var usePlan = true
     var fromPlan = false
+    /// Why the plan was not used (when it failed to compile).
+    var planReason: String?
 
     init(_ model: ExportModel, language: LoopLanguage, name: String, usePlan: Bool = true) {
         self.model = model
@@ -35,31 +37,61 @@ struct LoopSource {
     func sizeText(_ ds: [ExportDim]) -> String { ds.isEmpty ? "a scalar" : ds.map(LoopSource.describe).joined(separator: "*") + " doubles, row-major (" + ds.map(LoopSource.describe).joined(separator: ", ") + ")" }
 
     mutating func render() throws -> String {
-        var em = LoopEmitter(model: model, language: language)
-        for i in model.inputs {
-            em.env[i.id] = i.dims.isEmpty ? .scalar(i.id) : LoopValue(code: i.id, dims: i.dims.map(em.size))
-        }
         var body: [String] = []
-        for step in model.steps {
-            em.lines = []
-            if !step.formula.isEmpty {
-                let own = step.statement.name == step.id
-                body.append("    " + (c ? "/* " : "// ") + (own ? "" : "\(step.id): ") + step.formula + (c ? " */" : ""))
+        var temps: [String] = []
+        var arrays: [(String, String, [String])] = []
+        var helpers: Set<String> = []
+        var results: [(String, String)] = []
+        var planned: PlanLoops?
+        var lines: [String] = []
+        if usePlan {
+            do {
+                var p = try PlanLoops(model: model, language: language, function: name)
+                lines = try p.lines()
+                planned = p
+            } catch {
+                planReason = "\(error)"
             }
-            try em.statement(step.statement, program: step.program, id: step.id)
-            body += em.lines
         }
-        var temps = em.temps
-        var helpers = em.helpers
-        var results = model.outputs.map { ($0.key, $0.id, $0.dims.isEmpty) }
-        // C walks Ricci's compiled plan where it compiles (else the printed forms' steps above)
-        if language == .c, usePlan, var planned = try? PlanC(model: model), let lines = try? planned.lines() {
+        if let planned {
+            // Ricci's compiled plan: one statement per step
             body = lines
-            temps = planned.temps
-            helpers = planned.helpers.union(planned.entryHelpers())
-            results = planned.plan.outputs.map { ($0.name, "\(planned.p($0.buffer))[0]", planned.rank($0.buffer) == 0) }
-            results = results.map { r in (r.0, r.2 ? r.1 : String(r.1.dropLast(3)), r.2) }
+            helpers = planned.helpers
+            for b in planned.walk.written {
+                let id = planned.walk.name(b)
+                temps.append(id)
+                arrays.append((id, try planned.count(b), try planned.dims(b)))
+            }
+            for (key, b) in planned.walk.outputs {
+                let scalar = model.outputs.first { $0.key == key }?.dims.isEmpty ?? true
+                results.append((key, scalar ? "\(planned.walk.name(b))[0]" : planned.walk.name(b)))
+            }
             fromPlan = true
+        } else {
+            // the printed forms, step by step (programs the plan cannot compile)
+            var em = LoopEmitter(model: model, language: language)
+            for i in model.inputs {
+                em.env[i.id] = i.dims.isEmpty ? .scalar(i.id) : LoopValue(code: i.id, dims: i.dims.map(em.size))
+            }
+            for step in model.steps {
+                em.lines = []
+                if !step.formula.isEmpty {
+                    let own = step.statement.name == step.id
+                    body.append("    " + (c ? "/* " : "// ") + (own ? "" : "\(step.id): ") + step.formula + (c ? " */" : ""))
+                }
+                try em.statement(step.statement, program: step.program, id: step.id)
+                body += em.lines
+            }
+            temps = em.temps
+            helpers = em.helpers
+            results = model.outputs.map { ($0.key, $0.id) }
+        }
+        var pending = Array(helpers)
+        while let h = pending.popLast() {
+            for d in PlanLoopRoutines.dependencies(h, language) where !helpers.contains(d) {
+                helpers.insert(d)
+                pending.append(d)
+            }
         }
         var out: [String] = []
         out.append(header())
@@ -71,17 +103,20 @@ struct LoopSource {
         } else {
             out.append("fileprivate struct RicciExportError: Error, CustomStringConvertible {\n    let message: String\n    var description: String { message }\n}")
         }
-        if helpers.contains(where: { $0.hasPrefix("rc_d") }) { helpers.formUnion(["rc_sigmoid", "rc_step", "rc_sign"].filter { h in em.helpers.contains { LoopFunctions.definition($0, language)?.contains(h) == true } }) }
         // the scalar helpers first (derivatives call them), then the derivatives, then the routines
         for h in helpers.sorted(by: { (rank($0), $0) < (rank($1), $1) }) {
-            if let def = LoopFunctions.definition(h, language) { out.append(def) }
+            if let def = LoopFunctions.definition(h, language) ?? PlanLoopRoutines.definition(h, language) { out.append(def) }
         }
         out.append("")
-        out += try function(body, temps: temps, results: results)
+        out += try function(body, temps: temps, arrays: arrays, results: results)
         return out.joined(separator: "\n") + "\n"
     }
 
-    func rank(_ helper: String) -> Int { helper.hasPrefix("rc_d") ? 1 : ["rc_sigmoid", "rc_step", "rc_sign"].contains(helper) ? 0 : 2 }
+    func rank(_ helper: String) -> Int {
+        if ["rc_solve", "rc_determinant"].contains(helper) { return 3 }
+        if ["rc_matpow", "rc_inv", "rc_det"].contains(helper) { return 4 }
+        return helper.hasPrefix("rc_d") ? 1 : ["rc_sigmoid", "rc_step", "rc_sign"].contains(helper) ? 0 : 2
+    }
 
     /// The parameters: (declaration, documentation) pairs.
     func parameters() -> [(String, String)] {
@@ -131,8 +166,9 @@ struct LoopSource {
         }
         h.append(cm.trimmingCharacters(in: .whitespaces))
         h.append(cm + (fromPlan ? "Steps: Ricci's compiled plan (shared subexpressions, product order, fused entrywise loops; planned"
-                                  + " at size \(PlanPython.nominalSize), valid at any size), one statement per step."
-                                : "Steps: the program's definitions, then each derivative's intermediates and result as printed."))
+                                  + " at distinct prime sizes, valid at any size), one statement per step."
+                                : "Steps: the program's definitions, then each derivative's intermediates and result as printed"
+                                  + (planReason.map { " (Ricci's compiled plan does not take this program: \($0))." } ?? ".")))
         h.append(cm.trimmingCharacters(in: .whitespaces))
         h.append(cm + "Signature:")
         let ps = parameters()
@@ -147,19 +183,21 @@ struct LoopSource {
                      + String(repeating: " ", count: max(1, 44 - p.0.count)) + "# \(p.1)")
         }
         if c {
-            h.append(cm + "Returns 0; 1 for a bad size or a NULL argument, 2 when out of memory, 3 for a singular")
-            h.append(cm + "matrix (each with a message on stderr). Arrays are row-major; the caller allocates outputs.")
-            h.append(cm + "Build: cc -O2 -std=c99 -c FILE.c, and link with -lopenblas -lm.")
+            h.append(cm + "Returns 0; 1 for a bad size or a NULL argument, 2 when out of memory, 3 for a singular matrix")
+            h.append(cm + "(or an spd one that is not positive definite, or logdet of det <= 0), each with a message on")
+            h.append(cm + "stderr. Arrays are row-major; the caller allocates outputs.")
+            h.append(cm + "Build: cc -O2 -std=c99 -c FILE.c, and link with -lopenblas -lm (OpenBLAS's CBLAS and LAPACK).")
         } else {
             for o in model.outputs where !o.dims.isEmpty {
                 h.append(cm + "    \(o.key): \(o.what), \(sizeText(o.dims))")
             }
-            h.append(cm + "Throws a RicciExportError naming the argument for a bad size or array length.")
+            h.append(cm + "Throws a RicciExportError naming the argument for a bad size or array length, and for a singular matrix.")
         }
         return h.joined(separator: "\n")
     }
 
-    func function(_ body: [String], temps: [String], results: [(String, String, Bool)]) throws -> [String] {
+    /// The function: checks, allocations (`arrays`: the plan's buffers and their counts), steps, results.
+    func function(_ body: [String], temps: [String], arrays: [(String, String, [String])], results: [(String, String)]) throws -> [String] {
         var l: [String] = []
         let ps = parameters().map(\.0)
         if c {
@@ -171,10 +209,23 @@ struct LoopSource {
             l.append("func \(name)(" + ps.joined(separator: ", ") + ") throws -> (\(ret)) {")
         }
         l += checks()
+        // every intermediate too must be countable with int (BLAS and LAPACK), checked before anything is allocated
+        for (id, _, dims) in arrays where dims.count > 1 {
+            if c {
+                let dbl = dims.map { "(double)" + $0 }.joined(separator: " * ")
+                l.append("    if (\(dbl) > 2147483647.0) { fprintf(stderr, \"\(name): the intermediate \(id) would have more than 2^31-1 entries\\n\"); return 1; }")
+            } else {
+                let dbl = dims.map { "Double(\($0))" }.joined(separator: " * ")
+                l.append("    guard \(dbl) <= 2147483647.0 else { throw RicciExportError(message: \"\(name): the intermediate \(id) would have more than 2^31-1 entries\") }")
+            }
+        }
+        for (id, n, _) in arrays {
+            l.append(c ? "    \(id) = rc_alloc(\(n)); if (!\(id)) goto nomem;" : "    var \(id) = [Double](repeating: 0, count: \(n))")
+        }
         l += body
         if c {
-            for (key, code, scalar) in results {
-                if scalar {
+            for (key, code) in results {
+                if model.outputs.first(where: { $0.key == key })?.dims.isEmpty ?? true {
                     l.append("    *out_\(key) = \(code);")
                 } else if let o = model.outputs.first(where: { $0.key == key }) {
                     let n = LoopEmitter.count(o.dims.map { LoopEmitter(model: model, language: language).size($0) })
@@ -183,7 +234,7 @@ struct LoopSource {
             }
             l.append("    goto done;")
             let text = body.joined(separator: "\n")
-            if text.contains("goto nomem") {
+            if text.contains("goto nomem") || !arrays.isEmpty {
                 l.append("nomem:")
                 l.append("    fprintf(stderr, \"\(name): out of memory\\n\");")
                 l.append("    status = 2;")
@@ -191,14 +242,14 @@ struct LoopSource {
             }
             if text.contains("goto singular") {
                 l.append("singular:")
-                l.append("    fprintf(stderr, \"\(name): a matrix to invert is singular\\n\");")
+                l.append("    fprintf(stderr, \"\(name): \(fromPlan ? PlanLoops.singularMessage : "a matrix to invert is singular")\\n\");")
                 l.append("    status = 3;")
             }
             l.append("done:")
             for t in temps { l.append("    free(\(t));") }
             l.append("    return status;")
         } else {
-            l.append("    return (" + model.outputs.map { "\($0.key): \($0.id)" }.joined(separator: ", ") + ")")
+            l.append("    return (" + results.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + ")")
         }
         l.append("}")
         return l
@@ -223,7 +274,7 @@ struct LoopSource {
             let d = dims.map(LoopSource.describe).joined(separator: "*")
             if c {
                 let dbl = dims.map { "(double)" + em.size($0) }.joined(separator: " * ")
-                l.append("    if (\(dbl) > 1e10) { fprintf(stderr, \"\(name): \(what) would have more than 1e10 entries\\n\"); return 1; }")
+                l.append("    if (\(dbl) > 2147483647.0) { fprintf(stderr, \"\(name): \(what) would have more than 2^31-1 entries (BLAS and LAPACK count with int)\\n\"); return 1; }")
                 l.append("    if (!\(id)) { fprintf(stderr, \"\(name): \(what) (\(d) doubles) is NULL\\n\"); return 1; }")
             } else if !id.hasPrefix("out_") {
                 l.append("    guard \(id).count == \(n) else { throw RicciExportError(message: \"\(name): \(what) must have \(d) = \\(\(n)) entries (row-major), got \\(\(id).count)\") }")

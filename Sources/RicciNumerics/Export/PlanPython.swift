@@ -5,59 +5,30 @@ import Ricci
 /// line per plan step (a BLAS-shaped product, a fused entrywise expression, a reduction, a solve…),
 /// with the step's formula as a comment. The plan shares subexpressions across the value and all
 /// derivatives and chooses each product's order; it is compiled from shapes alone at nominal sizes.
-struct PlanPython {
-    let model: ExportModel
-    let plan: NumericPlan
-    var names: [Int: String] = [:]
+struct PlanPython: PlanEntryDialect {
+    let walk: PlanWalk
     var helpers: Set<String> = []
     /// The buffer whose shape full operands of the current entrywise expression have.
     var target: Int?
+    /// The rank of the current entrywise expression's output.
+    var outRank = 0
 
-    /// Nominal size of every symbolic dimension when the plan is compiled (the code works at any size).
-    static let nominalSize = 256
+    /// JAX: a transposed matrix-vector product is one `dot_general` (XLA would copy the transpose first).
+    var jax = false
 
-    init(model: ExportModel) throws {
-        self.model = model
-        var requests: [PlanRequest] = [.value]
-        for o in model.outputs where o.key != "value" {
-            if o.key.hasPrefix("hessian_") { requests.append(.hessian(String(o.key.dropFirst(8)))) }
-            else { requests.append(.gradient(String(o.key.dropFirst(5)))) }
-        }
-        let dims = Dictionary(uniqueKeysWithValues: model.programs[0].dims.symbolicNames.map { ($0, PlanPython.nominalSize) })
-        plan = try NumericPlan(source: model.source, requests: requests, results: model.results.sorted { a, b in
-            // the plan takes one result per request, in request order (gradients, then Hessians)
-            (a.kind == .hessian ? 1 : 0, model.wrt.firstIndex(of: a.wrt) ?? 0) < (b.kind == .hessian ? 1 : 0, model.wrt.firstIndex(of: b.wrt) ?? 0)
-        }.filter { _ in true }, dims: dims, memoryLimit: .infinity)
-        var taken = Set(model.inputs.map(\.id)).union(model.sizeIDs.values).union(model.outputs.map(\.key))
-        for f in model.functions { taken.formUnion([f.id, f.id + "_prime", f.id + "_prime2"]) }
-        taken.formUnion(ExportNames.reserved)
-        for b in plan.buffers {
-            switch b.role {
-            case .input:
-                guard let i = model.inputs.first(where: { $0.name == b.name }) else { throw RicciError(.usage, "plan input \(b.name) unknown") }
-                names[b.id] = i.id
-            case .output:
-                names[b.id] = ExportNames.identifier(b.name, avoiding: [])
-            case .temporary:
-                let id = ExportNames.identifier(b.name, avoiding: taken)
-                taken.insert(id)
-                names[b.id] = id
-            }
-        }
+    init(model: ExportModel, jax: Bool = false) throws {
+        walk = try PlanWalk(model: model)
+        self.jax = jax
     }
 
-    func name(_ b: Int) -> String { names[b] ?? "b\(b)" }
-    func rank(_ b: Int) -> Int { plan.buffers[b].shape.count }
+    var model: ExportModel { walk.model }
+    var exportModel: ExportModel { walk.model }
+    var plan: NumericPlan { walk.plan }
+    func name(_ b: Int) -> String { walk.name(b) }
+    func rank(_ b: Int) -> Int { walk.rank(b) }
 
     func dim(_ d: PlanDim) throws -> String {
-        switch d {
-        case .fixed(let n): return String(n)
-        case .named(let s):
-            if let id = model.sizeIDs[s] { return id }
-            if let e = try model.originalDim(named: s) { return PythonExpr.render(e, model) }
-            throw RicciError(.shape, "the plan's size \(s) is not an input's")
-        case .product(let ds): return "(" + (try ds.map(dim)).joined(separator: " * ") + ")"
-        }
+        try walk.dim(d, size: { PythonExpr.render($0, model) }, fixed: { String($0) })
     }
 
     func shape(_ b: Int) throws -> String {
@@ -90,8 +61,8 @@ struct PlanPython {
                 expr = rank(o) == 0 ? "xp.reshape(\(expr), ())" : "xp.reshape(\(expr), \(try shape(o)))"
                 natural = rank(o)
             }
-            if !step.formula.isEmpty { out.append("    # " + step.formula) }
-            if accumulates(step.kernel) {
+            if !step.formula.isEmpty { out.append("    # " + PlanWalk.formula(step)) }
+            if PlanWalk.accumulates(step.kernel) {
                 out.append("    \(name(o)) = \(name(o)) + \(expr)")
             } else {
                 out.append("    \(name(o)) = \(expr)")
@@ -100,21 +71,16 @@ struct PlanPython {
         return out
     }
 
-    func accumulates(_ k: PlanKernel) -> Bool {
-        switch k {
-        case .gemm(_, _, _, _, _, let a), .gemv(_, _, _, _, let a), .ger(_, _, _, let a), .syrk(_, _, _, let a),
-             .scaledGram(_, _, _, let a):
-            return a
-        default: return false
-        }
-    }
-
     /// The expression of a kernel and its rank as NumPy computes it.
     mutating func kernel(_ k: PlanKernel, output o: Int) throws -> (String, Int) {
         switch k {
         case .gemm(let a, let ta, let b, let tb, let alpha, _):
             return (Self.scaled(alpha, "\(mat(a, ta)) @ \(mat(b, tb))"), 2)
         case .gemv(let a, let ta, let x, let alpha, _):
+            if jax && ta && rank(a) == 2 {
+                helpers.insert("_matvec_t")
+                return (Self.scaled(alpha, "_matvec_t(\(name(a)), \(vec(x)))"), 1)
+            }
             return (Self.scaled(alpha, "\(mat(a, ta)) @ \(vec(x))"), 1)
         case .ger(let x, let y, let alpha, _):
             return (Self.scaled(alpha, "xp.outer(\(vec(x)), \(vec(y)))"), 2)
@@ -172,9 +138,10 @@ struct PlanPython {
             case .reshapeRows:
                 helpers.insert("_delta_rows")
                 return ("_delta_rows(\(ds[1]), \(ds[0]) // \(ds[1]))", 2)
-            case .reshapeColumns(let m):
+            case .reshapeColumns:
+                // Q[I, j] = 1 when I div m = j, m = size(I) / size(j) (the plan's m is at its nominal sizes)
                 helpers.insert("_delta_cols")
-                return ("_delta_cols(\(m), \(ds[1]))", 2)
+                return ("_delta_cols(\(ds[0]) // \(ds[1]), \(ds[1]))", 2)
             }
         case .diagonal(let a): return ("xp.diagonal(\(name(a)))", 1)
         case .diagonalMatrix(let v): return ("xp.diag(\(vec(v)))", 2)
@@ -191,32 +158,29 @@ struct PlanPython {
     }
 
     /// A fused entrywise expression at an output of rank `outRank`.
-    mutating func entry(_ e: PlanEntrywise, outRank: Int) throws -> String {
-        switch e {
-        case .operand(let b, let how):
-            switch how {
-            case .full:
-                // same number of elements; shapes may differ by unit axes ((1, l) and (l,))
-                if let t = target, plan.buffers[t].shape != plan.buffers[b].shape {
-                    return rank(t) == 0 ? "xp.reshape(\(name(b)), ())" : "xp.reshape(\(name(b)), \(try shape(t)))"
-                }
-                return name(b)
-            case .scalar: return rank(b) == 0 ? name(b) : "xp.reshape(\(name(b)), ())"
-            case .row: return outRank == 2 ? "\(vec(b))[:, None]" : vec(b)
-            case .column: return outRank == 2 ? "\(vec(b))[None, :]" : vec(b)
-            case .transposed: return rank(b) == 2 ? "\(name(b)).T" : name(b)
+    mutating func entry(_ e: PlanEntrywise, outRank r: Int) throws -> String {
+        outRank = r
+        return try PlanWalk.render(e, &self)
+    }
+
+    mutating func operand(_ b: Int, _ how: PlanBroadcast) throws -> String {
+        switch how {
+        case .full:
+            // same number of elements; shapes may differ by unit axes ((1, l) and (l,))
+            if let t = target, plan.buffers[t].shape != plan.buffers[b].shape {
+                return rank(t) == 0 ? "xp.reshape(\(name(b)), ())" : "xp.reshape(\(name(b)), \(try shape(t)))"
             }
-        case .constant(let c): return PythonExpr.number(c)
-        case .negate(let x): return "-(\(try entry(x, outRank: outRank)))"
-        case .add(let xs): return "(" + (try xs.map { try entry($0, outRank: outRank) }).joined(separator: " + ") + ")"
-        case .subtract(let a, let b): return "(\(try entry(a, outRank: outRank)) - \(try entry(b, outRank: outRank)))"
-        case .multiply(let xs): return (try xs.map { try entry($0, outRank: outRank) }).joined(separator: " * ")
-        case .divide(let a, let b): return "\(try entry(a, outRank: outRank)) / (\(try entry(b, outRank: outRank)))"
-        case .power(let x, let p): return "(\(try entry(x, outRank: outRank))) ** \(PythonExpr.number(p))"
-        case .function(let f, let d, let x): return try PythonFunctions.call(f, d, try entry(x, outRank: outRank), &helpers)
-        case .user(let f, let d, let x):
-            let id = model.functions.first { $0.name == f }?.id(derivative: d) ?? f
-            return "\(id)(\(try entry(x, outRank: outRank)))"
+            return name(b)
+        case .scalar: return rank(b) == 0 ? name(b) : "xp.reshape(\(name(b)), ())"
+        case .row: return outRank == 2 ? "\(vec(b))[:, None]" : vec(b)
+        case .column: return outRank == 2 ? "\(vec(b))[None, :]" : vec(b)
+        case .transposed: return rank(b) == 2 ? "\(name(b)).T" : name(b)
         }
+    }
+
+    func number(_ c: Double) -> String { c < 0 ? "(\(PythonExpr.number(c)))" : PythonExpr.number(c) }
+    func power(_ base: String, _ p: Double) -> String { "(\(base) ** \(number(p)))" }
+    mutating func function(_ f: EntrywiseFunction, _ d: Int, _ arg: String) throws -> String {
+        try PythonFunctions.call(f, d, arg, &helpers)
     }
 }

@@ -30,6 +30,8 @@ enum PythonFunctions {
 
     /// Helper definitions every module may need, by name.
     static let fixedHelpers: [String: String] = [
+        "_matvec_t": "def _matvec_t(a, x):\n    \"\"\"a' @ x as one dot_general: XLA would copy a' first for a.T @ x.\"\"\"\n"
+            + "    return jax.lax.dot_general(a, x, (((0,), (0,)), ((), ())))",
         "_sigmoid": "def _sigmoid(x):\n    return 0.5 * (1 + xp.tanh(0.5 * x))",
         "_step": "def _step(x):\n    return xp.where(x > 0, 1.0, 0.0)",
         "_relu": "def _relu(x):\n    return xp.maximum(x, 0)",

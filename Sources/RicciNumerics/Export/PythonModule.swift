@@ -54,7 +54,7 @@ struct PythonModule {
         var body = cse.renumbered(stepLines, avoiding: taken)
         var returns = model.outputs.map { ($0.key, $0.id) }
         // the compiled plan's steps, where the plan compiles (else the printed forms' steps above)
-        if usePlan, var planned = try? PlanPython(model: model), let lines = try? planned.lines() {
+        if usePlan, var planned = try? PlanPython(model: model, jax: jax), let lines = try? planned.lines() {
             body = lines
             helpers = planned.helpers
             returns = planned.plan.outputs.map { ($0.name, planned.name($0.buffer)) }
@@ -133,7 +133,7 @@ struct PythonModule {
         }
         d.append("")
         d.append(fromPlan
-                 ? "evaluate's steps are those of Ricci's compiled plan (shared subexpressions, product order, fused entrywise\nexpressions; planned at size \(PlanPython.nominalSize) for every dimension, valid at any size), one line per step."
+                 ? "evaluate's steps are those of Ricci's compiled plan (shared subexpressions, product order, fused entrywise\nexpressions; planned at distinct prime sizes for the dimensions, valid at any size), one line per step."
                  : "evaluate's steps are the program's definitions, then each derivative's intermediates and result as printed.")
         d.append("")
         d.append("evaluate(**inputs) takes, by keyword:")

@@ -80,6 +80,7 @@ struct PlanLowering {
             return try lowerEntrywise(id)
         case .add:
             if let b = try lowerGramSum(id) { return b }
+            if let f = try factoredSum(id) { return try materialize(f) }
             return try lowerEntrywise(id)
         case .hadamard, .hadamardDivide, .power, .function, .user:
             if case .user(let f, _, _) = n.op { elementwise.insert(f) }

@@ -27,6 +27,7 @@ extension PlanLowering {
             switch n.op {
             case .negate(let x): return .negate(try sub(x))
             case .add(let xs, let signs):
+                if let f = try factoredSum(id) { return try entrywiseTree(f, sizes: sizes) }
                 var pos: [PlanEntrywise] = [], neg: [PlanEntrywise] = []
                 for (x, s) in zip(xs, signs) {
                     if s { neg.append(try sub(x)) } else { pos.append(try sub(x)) }
