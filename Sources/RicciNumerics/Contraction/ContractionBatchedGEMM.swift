@@ -111,6 +111,9 @@ enum OpenBLASThreads {
     nonisolated(unsafe) private static var holders = 0
     nonisolated(unsafe) private static var saved: Int32 = 1
 
+    /// OpenBLAS's thread count now (nil with another BLAS).
+    static var current: Int? { functions.map { Int($0.get()) } }
+
     /// Runs `body` with OpenBLAS on one thread.
     static func single(_ body: () -> Void) {
         guard let f = functions else { body(); return }
