@@ -2,11 +2,13 @@
 """Benchmark `ricci contract` against numpy.einsum(..., optimize=True) and plain OpenBLAS.
 
     python3 bench/contract_bench.py [--repeat 9] [--runs 5] [--rounds 3] [--ricci PATH] [--no-write]
+                                    [--cases a,b1,b2,c,d] [--skip-networks] [--oe-timeout 30]
 
 Builds the release binary (`swift build -c release --product ricci`) unless --ricci is given,
 writes random inputs to a temporary folder, and measures, as medians of repeated runs:
   * in-process: `ricci contract SUBSCRIPTS files --repeat N` (parse + plan + execute, no file I/O)
-    against numpy.einsum(SUBSCRIPTS, *arrays, optimize=True) timed inside Python;
+    against numpy.einsum(SUBSCRIPTS, *arrays, optimize=True) timed inside Python, in wall time and
+    in processor time (all threads; less disturbed by other load on the machine);
   * end to end: the `ricci contract ... -o out.npy` process against a `python3 -c` process that
     loads, contracts and saves with NumPy;
   * a 2000×2000 product: the engine against a C program calling cblas_dgemm from the system
@@ -58,12 +60,12 @@ def build():
     return str(Path(bin_dir) / "ricci")
 
 
-def median_time(fn, repeat):
+def median_time(fn, repeat, clock=time.perf_counter):
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -155,6 +157,7 @@ def main():
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--oe-timeout", type=float, default=30, help="seconds per opt_einsum planner and network")
     parser.add_argument("--skip-networks", action="store_true", help="skip the plan-quality comparison")
+    parser.add_argument("--cases", help="only these cases, comma-separated keys (e.g. c,d); default all")
     args = parser.parse_args()
     ricci = args.ricci or build()
     linked = run(["ldd", ricci]).stdout
@@ -169,6 +172,8 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for key, title, subscripts, shapes in CASES:
+            if args.cases and key not in args.cases.split(","):
+                continue
             arrays = [rng.standard_normal(s) for s in shapes]
             files = []
             for k, a in enumerate(arrays):
@@ -179,11 +184,14 @@ def main():
             script = (f"import numpy as np; a=[np.load(f) for f in {files!r}]; "
                       f"np.save({out!r}, np.einsum({subscripts!r}, *a, optimize=True))")
             # Alternate the two sides in rounds and keep each side's best round (robust to load bursts).
-            np_in = rc_in = np_e2e = rc_e2e = float("inf")
+            np_in = rc_in = np_e2e = rc_e2e = np_cpu = rc_cpu = float("inf")
             for _ in range(args.rounds):
                 np_in = min(np_in, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat))
-                timing = run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout
-                rc_in = min(rc_in, json.loads(timing)["median_seconds"])
+                np_cpu = min(np_cpu, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat,
+                                                 clock=time.process_time))
+                timing = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout)
+                rc_in = min(rc_in, timing["median_seconds"])
+                rc_cpu = min(rc_cpu, timing["median_cpu_seconds"])
                 rc_e2e = min(rc_e2e, median_time(lambda: run([ricci, "contract", subscripts, *files, "-o", out]), args.runs))
                 np_e2e = min(np_e2e, median_time(lambda: run([sys.executable, "-c", script]), args.runs))
                 if key == "d":
@@ -196,14 +204,14 @@ def main():
             plan = json.loads(plan)["plan"]
             rows.append(dict(key=key, title=title, subscripts=subscripts,
                              shapes=" , ".join("×".join(map(str, s)) for s in shapes),
-                             np_in=np_in, rc_in=rc_in, np_e2e=np_e2e, rc_e2e=rc_e2e, err=err,
+                             np_in=np_in, rc_in=rc_in, np_e2e=np_e2e, rc_e2e=rc_e2e, err=err, np_cpu=np_cpu, rc_cpu=rc_cpu,
                              flops=plan["flops"], naive=plan["naive_flops"]))
-            print(f"{key}: numpy {fmt(np_in)}, ricci {fmt(rc_in)} (in-process); "
+            print(f"{key}: numpy {fmt(np_in)}, ricci {fmt(rc_in)} (in-process); cpu numpy {fmt(np_cpu)}, ricci {fmt(rc_cpu)}; "
                   f"numpy {fmt(np_e2e)}, ricci {fmt(rc_e2e)} (end to end); rel. error {err:.1e}", file=sys.stderr)
 
     network_lines = [] if args.skip_networks else plan_quality(ricci, args.oe_timeout)
 
-    rc_mm = next(r["rc_in"] for r in rows if r["key"] == "d")
+    rc_mm = next((r["rc_in"] for r in rows if r["key"] == "d"), None)
     gflop = 2 * 2000 ** 3 / 1e9
 
     model, nproc, np_blas = machine()
@@ -217,19 +225,26 @@ def main():
              f"- In-process: medians of {args.repeat} runs (ricci `--repeat`, planning included, file I/O excluded; "
              f"numpy.einsum(optimize=True) timed in Python). End to end: medians of {args.runs} process launches "
              f"(load .npy, contract, save .npy). Each side is measured in {args.rounds} alternating rounds and its "
-             "best round is kept.",
+             "best round is kept. Processor time: the same in-process runs, the process's CPU time over all its "
+             "threads (ricci `median_cpu_seconds`, Python `time.process_time`); less disturbed by other load than "
+             "wall time, and it counts the work of every thread (a contraction split over 2 cores costs its CPU "
+             "time in half the wall time on a quiet machine).",
              "",
-             "| case | subscripts | shapes | numpy in-process | ricci in-process | ricci/numpy | numpy end-to-end | ricci end-to-end | ricci/numpy | plan FLOPs (naive) | rel. error |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| case | subscripts | shapes | numpy in-process | ricci in-process | ricci/numpy | numpy CPU | ricci CPU | ricci/numpy | numpy end-to-end | ricci end-to-end | ricci/numpy | plan FLOPs (naive) | rel. error |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| ({r['key']}) {r['title']} | `{r['subscripts']}` | {r['shapes']} | {fmt(r['np_in'])} | {fmt(r['rc_in'])} | "
-                     f"{r['rc_in'] / r['np_in']:.2f} | {fmt(r['np_e2e'])} | {fmt(r['rc_e2e'])} | {r['rc_e2e'] / r['np_e2e']:.2f} | "
+                     f"{r['rc_in'] / r['np_in']:.2f} | {fmt(r['np_cpu'])} | {fmt(r['rc_cpu'])} | {r['rc_cpu'] / max(r['np_cpu'], 1e-9):.2f} | "
+                     f"{fmt(r['np_e2e'])} | {fmt(r['rc_e2e'])} | {r['rc_e2e'] / r['np_e2e']:.2f} | "
                      f"{r['flops']:.3g} ({r['naive']:.3g}) | {r['err']:.1e} |")
-    lines += ["", "2000×2000 product (16 GFLOP), in-process medians:", "",
-              "| implementation | time | GFLOP/s | ratio to plain OpenBLAS |", "|---|---|---|---|",
-              f"| plain OpenBLAS, C `cblas_dgemm` (system libopenblas, as linked by ricci) | {fmt(c_blas)} | {gflop / c_blas:.1f} | 1.00 |",
-              f"| ricci contract `ij,jk->ik` (gsl_blas_dgemm → OpenBLAS) | {fmt(rc_mm)} | {gflop / rc_mm:.1f} | {rc_mm / c_blas:.2f} |",
-              f"| numpy `a @ b` ({np_blas}) | {fmt(np_mm)} | {gflop / np_mm:.1f} | {np_mm / c_blas:.2f} |", ""]
+    if rc_mm is None:
+        lines.append("")
+    else:
+        lines += ["", "2000×2000 product (16 GFLOP), in-process medians:", "",
+                  "| implementation | time | GFLOP/s | ratio to plain OpenBLAS |", "|---|---|---|---|",
+                  f"| plain OpenBLAS, C `cblas_dgemm` (system libopenblas, as linked by ricci) | {fmt(c_blas)} | {gflop / c_blas:.1f} | 1.00 |",
+                  f"| ricci contract `ij,jk->ik` (cblas_dgemm → OpenBLAS) | {fmt(rc_mm)} | {gflop / rc_mm:.1f} | {rc_mm / c_blas:.2f} |",
+                  f"| numpy `a @ b` ({np_blas}) | {fmt(np_mm)} | {gflop / np_mm:.1f} | {np_mm / c_blas:.2f} |", ""]
     lines += network_lines
     text = "\n".join(lines)
     print(text)

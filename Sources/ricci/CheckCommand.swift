@@ -111,22 +111,30 @@ struct Check: ParsableCommand {
 
     /// `--direction V`: d²f[V] against the finite-difference Hessian applied to V.
     func checkDirection(_ src: String, _ v: String, _ settings: EvaluationSettings) throws {
-        let c = try DirectionalHessianCheck.run(source: src, wrt: wrt, direction: v, settings: settings, symmetric: symmetric)
-        let verdict = c.passed ? "pass" : "FAIL"
+        let c = try DirectionalHessianCheck.run(source: src, wrt: wrt, direction: v, settings: settings, symmetric: symmetric,
+                                                redraws: redraws)
+        let verdict = c.inconclusive != nil ? "inconclusive" : c.passed ? "pass" : "FAIL"
         if format == .json {
             print(JSON.object([
                 ("wrt", .array([.string(wrt)])), ("kind", .string("hessian")), ("direction", .string(v)),
                 ("symmetric", c.result.symmetric.map { .string($0.rawValue) } ?? .null),
                 ("matrix", c.result.matrix.map(JSON.string) ?? .null), ("einstein", .string(c.result.einstein)),
                 ("matrix_error", c.matrixError.map(JSON.number) ?? .null), ("einstein_error", .number(c.einsteinError)),
-                ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)),
+                ("tolerance", .number(c.tolerance)), ("verdict", .string(verdict)), ("estimated_fd_error", .number(c.estimatedError)),
+                ("redrawn", .array(c.rejections.map { .object([("seed", .number(Double($0.seed))), ("reason", .string($0.reason))]) })),
+                ("reason", c.inconclusive.map(JSON.string) ?? .null),
             ]).serialized())
         } else {
             print(DerivativeReport(source: src, results: [c.result]).text(.text))
             if let m = c.matrixError { print("matrix form:   relative error \(m)") }
             print("einstein form: relative error \(c.einsteinError)")
-            print("\(verdict) (the finite-difference Hessian applied to a random \(v), tolerance \(c.tolerance))")
+            print("\(verdict) (the finite-difference Hessian applied to a random \(v), estimated error \(c.estimatedError), "
+                + "tolerance \(c.tolerance))")
+            if let why = c.inconclusive { print("reason: \(why)") } else if let note = CheckPoints.summary(c.rejections, random: true) {
+                print("note: \(note)")
+            }
         }
+        if c.inconclusive != nil { throw ExitCode(3) }
         if !c.passed { throw ExitCode(1) }
     }
 

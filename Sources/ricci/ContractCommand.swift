@@ -121,19 +121,34 @@ struct Contract: ParsableCommand {
         }
     }
 
-    /// Times the whole in-process contraction (planning included, file reading excluded).
+    /// Times the whole in-process contraction (planning included, file reading excluded): wall
+    /// time, and the process's processor time (all threads), which other load on the machine
+    /// disturbs less.
     private func benchmark(_ operands: [Tensor], times: Int, options: ContractionOptions) throws {
         var seconds: [Double] = []
+        var processor: [Double] = []
         var shape: [Int] = []
         for _ in 0..<times {
+            let cpu = Self.processorSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try Einsum.einsum(subscripts, operands, options: options)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            processor.append(Self.processorSeconds() - cpu)
             shape = result.shape
         }
-        let sorted = seconds.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        print("{\"repeat\": \(times), \"median_seconds\": \(median), \"min_seconds\": \(sorted[0]), \"shape\": \(shape)}")
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        print("{\"repeat\": \(times), \"median_seconds\": \(median(seconds)), \"min_seconds\": \(seconds.min() ?? 0), "
+            + "\"median_cpu_seconds\": \(median(processor)), \"shape\": \(shape)}")
+    }
+
+    /// The processor time of the whole process so far (every thread), in seconds.
+    private static func processorSeconds() -> Double {
+        var time = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else { return 0 }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private func planJSON(_ plan: ContractionPlan) -> String {

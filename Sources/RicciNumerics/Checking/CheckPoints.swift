@@ -22,7 +22,7 @@ public struct CheckPoints {
         public var base: Evaluation
         /// The finite-difference derivative, in the result's layout.
         public var reference: Tensor
-        /// Its estimated relative error (0 when the method has no estimate, as for Hessians).
+        /// Its estimated relative error (GSL's estimate, for first and second differences alike).
         public var estimatedError: Double
         /// The seed of the point.
         public var seed: UInt64 { settings.seed ?? 0 }

@@ -18,7 +18,7 @@ public struct DerivativeCheck: Sendable {
     public var reference: Tensor
     /// The settings of the point (its seed: the first acceptable one from the seed asked for).
     public var settings: EvaluationSettings
-    /// The estimated relative error of `reference` (GSL's estimate; 0 for Hessians).
+    /// The estimated relative error of `reference` (GSL's estimate; for Hessians, its second-difference form).
     public var estimatedError: Double = 0
     /// Points drawn and not used, and why (badly conditioned, outside the domain...).
     public var rejections: [CheckPoints.Rejection] = []

@@ -85,8 +85,9 @@ public enum FiniteDifferences {
             self.method = method
             self.symmetric = symmetric
         }
-        /// The default for second differences (``hessian(of:wrt:settings:options:)``): a larger step.
-        public static var secondOrder: Options { Options(method: .richardson(relativeStep: 4e-3)) }
+        /// The default for second differences (``hessian(of:wrt:settings:options:)``): GSL's adaptive
+        /// method carried over to second differences, from a larger step (FiniteDifferencesAdaptiveHessian.swift).
+        public static var secondOrder: Options { Options(method: .adaptive(relativeStep: 4e-3)) }
     }
 
     /// A numeric derivative and the point where it was taken.
@@ -120,7 +121,8 @@ public enum FiniteDifferences {
 
     /// The Hessian of a scalar objective by `wrt`, by second differences of the objective
     /// (`[f(+k +l) − f(+k −l) − f(−k +l) + f(−k −l)] / 4 h_k h_l`, with Richardson extrapolation
-    /// when the method asks for it). Shape `q + q`; symmetric by construction.
+    /// when the method asks for it). Shape `q + q`; symmetric by construction. With the default,
+    /// adaptive method, ``Result/estimatedError`` estimates its error as for first derivatives.
     ///
     /// Second differences lose more digits to cancellation than first differences of a gradient;
     /// when a gradient program is at hand, ``hessian(ofGradientProgram:wrt:at:settings:options:)``
@@ -134,7 +136,8 @@ public enum FiniteDifferences {
     public static func hessian(of source: String, wrt: String, settings: EvaluationSettings,
                                options: Options = .secondOrder) throws -> Result {
         let point = try Point(source: source, wrt: wrt, settings: settings, convention: options.symmetric)
-        return Result(derivative: try point.secondDerivative(options), base: point.base)
+        let (d, e) = try point.secondDerivative(options)
+        return Result(derivative: d, base: point.base, estimatedError: e)
     }
 
     /// The Hessian as first differences of a gradient program (for example the `.program(...)` text
@@ -308,17 +311,23 @@ extension FiniteDifferences {
             return zip(plus.data, minus.data).map { ($0 - $1) / (2 * h) }
         }
 
-        func secondDerivative(_ options: Options) throws -> Tensor {
+        /// The Hessian and its estimated relative error (0 unless the method is adaptive).
+        func secondDerivative(_ options: Options) throws -> (Tensor, Double) {
             guard base.value.count == 1 else {
                 throw RicciError(.usage, "a Hessian needs a scalar objective; this one has shape \(Tensor.describe(base.value.shape))")
             }
             let n = x0.count
             var out = try Tensor(zeros: x0.shape + x0.shape)
+            var worst = 0.0
             for k in 0..<n {
                 for l in k..<n {
                     let v: Double
                     switch options.method {
-                    case .central(let rel), .adaptive(let rel):
+                    case .adaptive(let rel):
+                        let r = try adaptiveSecond(k, l, step(k, rel, reach: 2), step(l, rel, reach: 2))
+                        v = r.value
+                        worst = max(worst, r.error)
+                    case .central(let rel):
                         v = try second(k, l, step(k, rel, reach: 2), step(l, rel, reach: 2))
                     case .richardson(let rel):
                         let hk = step(k, rel, reach: 2), hl = step(l, rel, reach: 2)
@@ -329,7 +338,8 @@ extension FiniteDifferences {
                     out.data[l * n + k] = v
                 }
             }
-            return out
+            let scale = out.data.reduce(1.0) { max($0, abs($1)) }
+            return (out, worst / scale)
         }
 
         func second(_ k: Int, _ l: Int, _ hk: Double, _ hl: Double) throws -> Double {

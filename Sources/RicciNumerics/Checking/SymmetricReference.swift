@@ -14,7 +14,8 @@ import Ricci
 /// along V_ij and V_kl, halved once per off-diagonal pair under `sym`).
 public enum SymmetricReference {
     /// The finite-difference derivative of `source` by `wrt` in the result's layout, under a convention.
-    /// `method`: the difference formula (nil: Richardson, with the larger step for a Hessian).
+    /// `method`: the difference formula (nil: Richardson for first derivatives; for a Hessian, the adaptive
+    /// method with its error estimate, from the larger step).
     public static func reference(source: String, wrt: String, kind: DerivativeKind, layout: Layout, convention: SymmetricConvention,
                                  settings: EvaluationSettings, method: FiniteDifferences.Method? = nil) throws -> (Tensor, Evaluation) {
         let r = try result(source: source, wrt: wrt, kind: kind, layout: layout, convention: convention, settings: settings, method: method)
@@ -28,7 +29,7 @@ public enum SymmetricReference {
         var derivative: Tensor, base: Evaluation, estimate: Double
         if kind == .hessian {
             let r = try FiniteDifferences.hessian(of: source, wrt: wrt, settings: settings,
-                                                  options: .init(method: method ?? .richardson(relativeStep: 4e-3), symmetric: pairs))
+                                                  options: .init(method: method ?? .adaptive(relativeStep: 4e-3), symmetric: pairs))
             (derivative, base, estimate) = (r.derivative, r.base, r.estimatedError)
         } else {
             let r = try FiniteDifferences.derivative(of: source, wrt: wrt, settings: settings,

@@ -2,9 +2,6 @@ import Foundation
 
 /// The two kinds of work a contraction step does: reducing one operand, and contracting a pair via GEMM.
 enum ContractionKernels {
-    /// Products of `m·n·k` at or below this run as plain loops: a BLAS call would cost more than the work.
-    static let smallProduct = 4096
-
     /// Reduces one operand: takes the diagonal of repeated labels, sums the labels not in `kept`, and
     /// lays the result out in `kept` order. Touches each element of the (diagonal) source once.
     static func reduce(_ tensor: Tensor, labels: [Int], to kept: [Int]) throws -> Tensor {
@@ -75,8 +72,8 @@ enum ContractionKernels {
     ///
     /// Labels in both and in `result` are batch labels; in both but not in `result` are summed.
     /// Each operand is permuted only when its layout is neither (batch, free, summed) nor
-    /// (batch, summed, free) — the second is a transposed GEMM operand — and each batch entry is
-    /// one `gsl_blas_dgemm` (tiny products run as plain loops).
+    /// (batch, summed, free) — the second is a transposed GEMM operand — and the batch runs as
+    /// ``ContractionBatchedGEMM`` (one CBLAS call per entry on the operands' memory).
     static func pair(_ a: Tensor, _ la: [Int], _ b: Tensor, _ lb: [Int], result: [Int]) throws -> Tensor {
         let keep = Set(result)
         // Labels only in one operand and not kept are summed first (the planner never leaves any).
@@ -120,19 +117,14 @@ enum ContractionKernels {
         // Every element is written by the GEMMs (beta = 0) or the small loops: no zero-filling first.
         let data = Tensor.makeStorage(count: count) { pc in
             guard let rc = pc.baseAddress else { return }
-            guard batchCount > 0, m > 0, n > 0, k > 0 else { rc.initialize(repeating: 0, count: count); return }
             left.data.withUnsafeBufferPointer { pa in
                 right.data.withUnsafeBufferPointer { pb in
-                    guard let ra = pa.baseAddress, let rb = pb.baseAddress else { return }
+                    guard let ra = pa.baseAddress, let rb = pb.baseAddress else {
+                        rc.initialize(repeating: 0, count: count)
+                        return
+                    }
                     do {
-                        for index in 0..<batchCount {
-                            let (x, y, z) = (ra + index * m * k, rb + index * k * n, rc + index * m * n)
-                            if m * n * k <= smallProduct {
-                                smallGEMM(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB)
-                            } else {
-                                try BLASKernels.gemm(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB)
-                            }
-                        }
+                        try ContractionBatchedGEMM.run(ra, rb, rc, batch: batchCount, m: m, n: n, k: k, transA: transA, transB: transB)
                     } catch {
                         failure = error
                         rc.initialize(repeating: 0, count: count)
@@ -144,24 +136,5 @@ enum ContractionKernels {
         let out = Tensor(uncheckedShape: outShape, data: data)
         if laidOut == result { return out }
         return try out.transposed(result.map { laidOut.firstIndex(of: $0) ?? 0 })
-    }
-
-    /// `C = op(A)·op(B)` with plain loops, for products too small to be worth a BLAS call.
-    private static func smallGEMM(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                                  m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
-        let (aRow, aCol) = transA ? (1, m) : (k, 1)
-        let (bRow, bCol) = transB ? (1, k) : (n, 1)
-        for i in 0..<m {
-            for j in 0..<n {
-                var total = 0.0
-                var pa = a + i * aRow, pb = b + j * bCol
-                for _ in 0..<k {
-                    total += pa.pointee * pb.pointee
-                    pa += aCol
-                    pb += bRow
-                }
-                c[i * n + j] = total
-            }
-        }
     }
 }
