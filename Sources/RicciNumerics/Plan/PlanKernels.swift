@@ -133,9 +133,9 @@ extension NumericPlan {
         let count = big.map { buffers[$0].count } ?? 1
         let loop = PlanEntrywiseLoop(tree, pointers: p, rows: rows, cols: cols, functions: functions)
         switch r {
-        case .sum: return loop.sum(count: count) { $0 }
-        case .norm2, .normF: return loop.sum(count: count) { $0 * $0 }.squareRoot()
-        case .norm1: return loop.sum(count: count) { Swift.abs($0) }
+        case .sum: return loop.sum(count: count, .value)
+        case .norm2, .normF: return loop.sum(count: count, .square).squareRoot()
+        case .norm1: return loop.sum(count: count, .magnitude)
         case .tr, .logsumexp:
             let tmp = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
             defer { tmp.deallocate() }
