@@ -2,6 +2,7 @@
 --eval` against JAX and NumPy on the same inputs, in one run.
 
     /work/pyenv/bin/python bench/plan_bench.py [--runs 15] [--rounds 3] [--ricci PATH] [--no-write] [--only KEY]
+        [--threads 1] [--clock wall|cpu] [--keep-coretype]
 
 Peers (64-bit, CPU, after a warm-up): jax.jit(jax.grad(f)) for gradients, jax.jit(jax.hessian(f))
 for Hessians, the same closed forms written by hand in JAX (jit) and in NumPy, and tensorgrad's
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,6 +26,13 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+# OpenBLAS kernels: an OPENBLAS_CORETYPE inherited from the environment (this machine sets Haswell)
+# forces AVX2 kernels on NumPy's and ricci's OpenBLAS while XLA uses AVX-512: unset for every side
+# unless --keep-coretype (set before NumPy loads OpenBLAS)
+INHERITED_CORETYPE = os.environ.get("OPENBLAS_CORETYPE")
+if INHERITED_CORETYPE is not None and "--keep-coretype" not in sys.argv:
+    del os.environ["OPENBLAS_CORETYPE"]
 
 # --threads 1 pins every side to one thread (set before NumPy and JAX load their thread pools)
 if "--threads" in sys.argv:
@@ -155,9 +164,19 @@ def cases():
 # timing
 # ---------------------------------------------------------------------------------------------
 
+CLOCK = {"name": "wall"}
+
+
 def median_time(fn, runs, budget=30.0):
-    """Median of `runs` calls after a warm-up (at least 3 when the calls are slow: a budget in seconds)."""
+    """Median of `runs` calls after a warm-up (at least 3 when the calls are slow: a budget in seconds).
+    With --clock cpu: the mean process CPU time per call (user + system, every thread)."""
     fn()  # warm-up (and compile)
+    if CLOCK["name"] == "cpu":
+        k, start, c0 = 0, time.perf_counter(), time.process_time()
+        while (k < runs or time.process_time() - c0 < 1.0) and (k < 3 or time.perf_counter() - start < budget):
+            fn()
+            k += 1
+        return (time.process_time() - c0) / k * 1e3
     ts = []
     start = time.perf_counter()
     while len(ts) < runs and (len(ts) < 3 or time.perf_counter() - start < budget):
@@ -165,6 +184,27 @@ def median_time(fn, runs, budget=30.0):
         fn()
         ts.append(time.perf_counter() - t)
     return statistics.median(ts) * 1e3
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def ricci_time(ricci, c, folder, runs):
+    """ricci's time per run in ms: the in-process median (wall), or with --clock cpu the CPU time of
+    `--repeat runs+1` less that of `--repeat 1` (process start, loading and the warm-up cancel), per run."""
+    if CLOCK["name"] != "cpu":
+        j = ricci_run(ricci, c, folder, runs)
+        return j["timing"]["median_ms"], j["timing"]["compile_ms"]
+    c0 = children_cpu()
+    j = ricci_run(ricci, c, folder, 1)
+    c1 = children_cpu()
+    # enough runs for about 2 s of work, so process start-up noise is small against it
+    runs = max(runs, min(20000, int(2000 / max(j["timing"]["median_ms"], 0.05))))
+    ricci_run(ricci, c, folder, runs + 1)
+    c2 = children_cpu()
+    return max(0.0, (c2 - c1) - (c1 - c0)) / runs * 1e3, j["timing"]["compile_ms"]
 
 
 def block(out):
@@ -260,7 +300,15 @@ def main():
     ap.add_argument("--only")
     ap.add_argument("--no-tensorgrad", action="store_true")
     ap.add_argument("--threads", default="all", help="1: every side on one thread (OpenBLAS, XLA, ricci's loops)")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="cpu: process CPU time per call (a loaded machine inflates it less; with --threads 1 only)")
+    ap.add_argument("--keep-coretype", action="store_true",
+                    help="keep an inherited OPENBLAS_CORETYPE (by default it is unset for NumPy and ricci)")
     args = ap.parse_args()
+    if args.clock == "cpu" and args.threads != "1":
+        ap.error("--clock cpu measures one thread's work: use it with --threads 1")
+    CLOCK["name"] = args.clock
+    load_start = os.getloadavg()
     ricci = args.ricci or build(str(ROOT / ".build-release"))
     sampler = BuildSampler()
     rows = []
@@ -293,9 +341,9 @@ def main():
         errs["value"] = rel_err(np.load(save / "value.npy"), np.asarray(c["f"](vj)))
         best = {}
         for _ in range(args.rounds):
-            j = ricci_run(ricci, c, folder, args.runs)
-            best["ricci"] = min(best.get("ricci", 1e99), j["timing"]["median_ms"])
-            best["compile"] = min(best.get("compile", 1e99), j["timing"]["compile_ms"])
+            t, compile_ms = ricci_time(ricci, c, folder, args.runs)
+            best["ricci"] = min(best.get("ricci", 1e99), t)
+            best["compile"] = min(best.get("compile", 1e99), compile_ms)
             best["ad"] = min(best.get("ad", 1e99), median_time(lambda: block(ad(*xs)), args.runs))
             best["jax_closed"] = min(best.get("jax_closed", 1e99), median_time(lambda: block(closed_jax(vj)), args.runs))
             best["numpy_closed"] = min(best.get("numpy_closed", 1e99),
@@ -307,6 +355,7 @@ def main():
         if c["kind"] == "hessian" and not args.no_tensorgrad:
             tg = tensorgrad_hessian(key, c, args.runs)
         rows.append(dict(key=key, title=c["title"], kind=c["kind"], errs=errs, best=best, plan_peak=plan_peak,
+                         blas=info["plan"].get("blas", "not reported"),
                          np_peak=np_peak, steps=len(info["plan"]["steps"]), tg=tg,
                          kernels=[s["kernel"] for s in info["plan"]["steps"]]))
         r = rows[-1]
@@ -314,6 +363,9 @@ def main():
               f"NumPy closed {best['numpy_closed']:.2f}, compile {best['compile']:.3f} ms, peak {plan_peak / 1e6:.1f} MB "
               f"vs NumPy {np_peak / 1e6:.1f} MB, tensorgrad {tg[0] if tg[0] else tg[1]}, errors {errs}", file=sys.stderr)
     load, busy = sampler.stop().describe()
+    load_end = os.getloadavg()
+    load += (f"; load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end"
+             f" (1 min; {load_end[2]:.1f} over 15 min)")
     text = report(rows, args, load)
     print(text)
     if not args.no_write:
@@ -330,17 +382,25 @@ def report(rows, args, load):
     except OSError:
         pass
     head = [
-        f"## Compiled plans: `ricci grad|hessian --eval` against JAX and NumPy (issue 12), threads: {args.threads}",
+        f"## Compiled plans: `ricci grad|hessian --eval` against JAX and NumPy (issue 12), threads: {args.threads}"
+        + (", CPU time" if args.clock == "cpu" else ""),
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), shared; {load}.",
         f"- Command: `/work/pyenv/bin/python bench/plan_bench.py --runs {args.runs} --rounds {args.rounds}"
-        f"{'' if args.threads == 'all' else ' --threads ' + args.threads}` "
+        f"{'' if args.threads == 'all' else ' --threads ' + args.threads}"
+        f"{' --clock cpu' if args.clock == 'cpu' else ''}{' --keep-coretype' if args.keep_coretype else ''}` "
         f"(JAX {jax.__version__}, 64-bit, CPU; NumPy {np.__version__}); threads: "
         + ("every side's default (all cores)." if args.threads == "all" else
            f"{args.threads} for every side (OPENBLAS_NUM_THREADS, RICCI_THREADS, XLA_FLAGS single-threaded Eigen)."),
         "- ricci: `--eval --repeat N` in-process median of the compiled plan (value and every derivative, after one "
         "warm-up run; file loading excluded). Peers: median of N calls after a warm-up (jit compiled), block_until_ready. "
-        "Best median of the alternating rounds for each.",
+        "Best median of the alternating rounds for each."
+        + (" Clock: process CPU time per call (user + system; for ricci the CPU time of `--repeat N+1` less "
+           "`--repeat 1`, per run), which other processes' load inflates less than wall time." if args.clock == "cpu" else ""),
+        f"- OpenBLAS: ricci {rows[0]['blas'] if rows else '?'}; NumPy {numpy_blas_core()}. "
+        + (f"The environment's OPENBLAS_CORETYPE={INHERITED_CORETYPE} was "
+           + ("kept (--keep-coretype)." if args.keep_coretype else "unset for every side (XLA does not read it).")
+           if INHERITED_CORETYPE is not None else "No OPENBLAS_CORETYPE in the environment."),
         "- Ratios are ricci time / peer time (below 1: ricci is faster). Targets: gradients ≤ 1.0× jax.jit(jax.grad); "
         "Hessians ≤ 1/3 (0.33×) of jax.jit(jax.hessian) and ≤ 1.1× the JAX closed form; peak ≤ 1.5× NumPy's.",
         "- Memory: ricci's plan peak less its inputs (temporaries + outputs, as the plan allocates them) against "
@@ -364,6 +424,23 @@ def report(rows, args, load):
         head.append("")
     head.append("Plans (kernels in order): " + "; ".join(f"{r['key']}: " + ", ".join(r["kernels"]) for r in rows) + ".")
     return "\n".join(head) + "\n"
+
+
+def numpy_blas_core():
+    """The kernel family of NumPy's OpenBLAS (scipy-openblas), or 'unknown'."""
+    try:
+        import ctypes
+        import glob
+        libs = glob.glob(str(Path(np.__file__).parent.parent / "numpy.libs" / "libscipy_openblas*.so"))
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            for lib in libs:
+                f = getattr(ctypes.CDLL(lib), name, None)
+                if f is not None:
+                    f.restype = ctypes.c_char_p
+                    return f"OpenBLAS {f().decode()} kernels"
+    except OSError:
+        pass
+    return "unknown"
 
 
 def write_results(text):

@@ -144,6 +144,8 @@ final class NumericPlanTests: XCTestCase {
              ["n": 230, "d": 20, "k": 170]),
             ("X: matrix(n, d); w: vector(d); y: vector(n)\nsum(log(1 + exp(-y .* (X*w))))", "w", .hessian, ["n": 700, "d": 60]),
             ("A: matrix(n, d); B: matrix(n, d)\nsum(A .* tanh(B)) + normF(A' - B')^2", "A", .gradient, ["n": 190, "d": 210]),
+            // SYRK's triangle mirrored in tiles (d over two tiles of 64)
+            ("X: matrix(n, d); w: vector(d); y: vector(n)\nnormF(X*w - y)^2", "w", .hessian, ["n": 40, "d": 150]),
         ]
         for (src, w, kind, dims) in cases {
             let result = try Derivatives.derivative(of: src, wrt: w, kind: kind)

@@ -121,19 +121,20 @@ struct PlanEntrywiseLoop {
         }
     }
 
-    /// Σ over `count` elements of `f(value)` (per-thread partial sums, added in task order).
-    func sum(count: Int, _ f: @escaping (Double) -> Double) -> Double {
+    /// Σ over `count` elements of the value, its square or its magnitude (per-thread partial sums,
+    /// added in task order).
+    func sum(count: Int, _ what: PlanVectorMath.Summand) -> Double {
         let tasks = Self.threads
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: tasks)
         partial.initialize(repeating: 0, count: tasks)
         defer { partial.deallocate() }
         forEachChunk(total: count) { _, len, v, task in
-            var s = 0.0
             switch v {
-            case .vector(let p): for t in 0..<len { s += f(p[t]) }
-            case .scalar(let x): s = Double(len) * f(x)
+            case .vector(let p): partial[task] += PlanVectorMath.sum(p, len, what)
+            case .scalar(let x):
+                let y = what == .square ? x * x : what == .magnitude ? Swift.abs(x) : x
+                partial[task] += Double(len) * y
             }
-            partial[task] += s
         }
         var total = 0.0
         for t in 0..<tasks { total += partial[t] }
@@ -178,9 +179,10 @@ struct PlanEntrywiseLoop {
             // the common functions with the call inlined in the loop (no closure per element)
             if case .vector(let p) = v {
                 switch (f, d) {
-                case (.tanh, 0): for t in 0..<len { out[t] = Self.fastTanh(p[t]) }
-                case (.tanh, 1): for t in 0..<len { let y = Self.fastTanh(p[t]); out[t] = 1 - y * y }
-                case (.exp, 0), (.exp, 1): for t in 0..<len { out[t] = Foundation.exp(p[t]) }
+                case (.tanh, 0): PlanVectorMath.tanh(p, out, len)
+                case (.tanh, 1): PlanVectorMath.tanhDerivative(p, out, len)
+                case (.exp, 0), (.exp, 1): PlanVectorMath.exp(p, out, len)
+                case (.sigmoid, 0): PlanVectorMath.sigmoid(p, out, len)
                 case (.log, 0): for t in 0..<len { out[t] = Foundation.log(p[t]) }
                 default: return unary(v, out, len, Self.builtin(f, d))
                 }

@@ -14,6 +14,9 @@ final class PlanWorkspace: @unchecked Sendable {
     let lock = NSLock()
     var storage: [UnsafeMutablePointer<Double>] = []
     var ready = false
+    /// Process CPU seconds spent in each step over ``profiledRuns`` runs (empty: not profiling).
+    var stepSeconds: [Double] = []
+    var profiledRuns = 0
 
     deinit { for p in storage { p.deallocate() } }
 }
@@ -44,6 +47,7 @@ extension NumericPlan {
         for f in elementwiseFunctions + opaqueFunctions where functions[f] == nil {
             throw RicciError(.usage, "no stand-in for the function \(f)")
         }
+        GSLRuntime.ensureInitialized()
         workspace.lock.lock()
         defer { workspace.lock.unlock() }
         prepareWorkspace()
@@ -55,8 +59,15 @@ extension NumericPlan {
                 for (k, (_, b)) in self.inputs.enumerated() { ptrs[b] = pins[k] }
                 for b in buffers where b.role == .temporary { ptrs[b.id] = workspace.storage[b.slot] }
                 for (k, o) in outputs.enumerated() { ptrs[o.buffer] = outs[k] }
-                for (k, step) in steps.enumerated() {
-                    try execute(k, step, ptrs, functions)
+                if workspace.stepSeconds.isEmpty {
+                    for (k, step) in steps.enumerated() { try execute(k, step, ptrs, functions) }
+                } else {
+                    for (k, step) in steps.enumerated() {
+                        let t0 = PlanProfile.cpuSeconds()
+                        try execute(k, step, ptrs, functions)
+                        workspace.stepSeconds[k] += PlanProfile.cpuSeconds() - t0
+                    }
+                    workspace.profiledRuns += 1
                 }
             }
         }

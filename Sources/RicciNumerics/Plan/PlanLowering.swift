@@ -123,8 +123,26 @@ struct PlanLowering {
         }
     }
 
-    /// True for an input the program declares `spd` (Cholesky applies).
-    func isSPD(_ id: Int) -> Bool { spdInputs.contains(where: { graph[id].op == .input($0) }) }
+    /// True for a matrix known symmetric positive (semi)definite from its form, so Cholesky applies
+    /// (the executor falls back to LU when the values are not positive definite): an input declared
+    /// `spd`, a Gram product `AᵀA` or `AAᵀ`, a positive multiple, a sum or an inverse of such.
+    func isSPD(_ id: Int, depth: Int = 0) -> Bool {
+        guard depth < 16, graph[id].sizes.count == 2 else { return false }
+        switch graph[id].op {
+        case .input(let name): return spdInputs.contains(name)
+        case .reshape(let x): return graph[x].sizes == graph[id].sizes && isSPD(x, depth: depth + 1)
+        case .matmul(let a, let b):
+            if case .transpose(let x) = graph[a].op, x == b { return true }
+            if case .transpose(let x) = graph[b].op, x == a { return true }
+            return false
+        case .scale(let c, let x):
+            if case .constant(let v) = graph[c].op, v > 0 { return isSPD(x, depth: depth + 1) }
+            return false
+        case .add(let xs, let signs): return !signs.contains(true) && xs.allSatisfy { isSPD($0, depth: depth + 1) }
+        case .matrixFunction(.inv, let xs): return xs.count == 1 && isSPD(xs[0], depth: depth + 1)
+        default: return false
+        }
+    }
     var spdInputs: Set<String> = []
 
     mutating func lowerReduce(_ id: Int, _ r: Reduction, _ x: Int) throws -> Int {

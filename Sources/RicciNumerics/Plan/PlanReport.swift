@@ -34,7 +34,8 @@ extension NumericPlan {
         return lines.joined(separator: "\n")
     }
 
-    /// The plan in JSON: steps with kernel, formula, FLOPs, bytes; totals; peak memory.
+    /// The plan in JSON: steps with kernel, formula, FLOPs, bytes; totals; peak memory; which BLAS
+    /// kernels run (``BLASRuntime/description``).
     public var json: JSON {
         .object([
             ("steps", .array(steps.map { s in
@@ -45,6 +46,7 @@ extension NumericPlan {
             ("flops", .number(flops)),
             ("peak_bytes", .number(peakBytes)),
             ("compile_ms", .number(compileMilliseconds)),
+            ("blas", .string(BLASRuntime.description)),
         ])
     }
 }

@@ -69,11 +69,15 @@ public struct PlanEvaluation: Sendable {
             if again.compileMilliseconds < plan.compileMilliseconds { plan = again }
         }
         var outputs = try plan.run(inputs.values, functions: inputs.functions)
+        if PlanProfile.enabled && repeats > 0 { plan.startProfiling() }
         var times: [Double] = []
         for _ in 0..<max(0, repeats) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             outputs = try plan.run(inputs.values, functions: inputs.functions)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        if PlanProfile.enabled, let text = plan.profileText {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
         }
         return PlanEvaluation(plan: plan, inputs: inputs, outputs: outputs, runMilliseconds: times)
     }

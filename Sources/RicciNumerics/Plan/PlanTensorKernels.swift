@@ -26,25 +26,35 @@ extension NumericPlan {
         let o = step.output
         do {
             switch step.kernel {
-            case .inverse(let a, _):
+            // .cholesky: a matrix expected spd; when it is not (to working precision), LU as for any other
+            case .inverse(let a, let f):
                 if buffers[a].count == 1 {
                     guard p[a][0] != 0 else { throw NumericError.singular(operation: "inv") }
                     p[o][0] = 1 / p[a][0]
                 } else {
-                    try store(try Linalg.inverse(try matrix(a, p)), o, p)
+                    let m = try matrix(a, p)
+                    let c = f == .cholesky ? try Linalg.choleskyInverse(m) : nil
+                    try store(try c ?? Linalg.inverse(m), o, p)
                 }
-            case .solve(let a, let ta, let b, _):
+            case .solve(let a, let ta, let b, let f):
                 var m = try matrix(a, p)
+                let rhs = try matrix(b, p)
+                if f == .cholesky, let x = try Linalg.choleskySolve(m, rhs) { try store(x, o, p); return }
                 if ta { m = try m.transposed() }
-                try store(try Linalg.solve(m, try matrix(b, p)), o, p)
-            case .determinant(let a, _):
-                p[o][0] = buffers[a].count == 1 ? p[a][0] : try Linalg.determinant(try matrix(a, p))
-            case .logDeterminant(let a, _):
+                try store(try Linalg.solve(m, rhs), o, p)
+            case .determinant(let a, let f):
+                if buffers[a].count == 1 { p[o][0] = p[a][0]; return }
+                let m = try matrix(a, p)
+                let c = f == .cholesky ? try Linalg.choleskyDeterminant(m) : nil
+                p[o][0] = try c ?? Linalg.determinant(m)
+            case .logDeterminant(let a, let f):
                 if buffers[a].count == 1 {
                     guard p[a][0] > 0 else { throw NumericError.domain(operation: "logdet", message: "the determinant is not positive") }
                     p[o][0] = Foundation.log(p[a][0])
                 } else {
-                    p[o][0] = try Linalg.logDeterminant(try matrix(a, p))
+                    let m = try matrix(a, p)
+                    let c = f == .cholesky ? try Linalg.choleskyLogDeterminant(m) : nil
+                    p[o][0] = try c ?? Linalg.logDeterminant(m)
                 }
             case .matrixPower(let a, let n):
                 let (r, _) = rc(a)
