@@ -5,7 +5,12 @@ public enum Derivations {
     /// A vector or matrix objective F gets the derivation of its Jacobian instead: the differential
     /// dF, the tensor Γ = ∂F/∂W in index form, dF = Γ : dW, and the matricized (vec) form where
     /// there is one.
+    /// The work is bounded by a ``WorkBudget``: a program that runs one out is refused with an error naming it.
     public static func derive(source: String, wrt: String) throws -> Derivation {
+        try WorkBudget.run { try deriveWithinBudget(source: source, wrt: wrt) }
+    }
+
+    static func deriveWithinBudget(source: String, wrt: String) throws -> Derivation {
         let typed = try TypeChecker.check(source: source)
         let scalar = typed.result.shape.allSatisfy { typed.dims.isOne($0) }
         let lowered = try Lowerer.lower(typed)

@@ -58,6 +58,8 @@ public final class Differentiator {
     func derivative(_ t: Term, by k: [Index]) -> [Term] {
         var out: [Term] = []
         for (m, f) in t.factors.enumerated() where depends(f) {
+            // a call whose differentiation budget ran out stops here and ends in the budget's error
+            guard WorkBudget.spend(.differentiation, t.factors.count) else { return out }
             var others = t.factors
             others.remove(at: m)
             for u in derivative(f, by: k) {
