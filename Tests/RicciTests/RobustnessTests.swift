@@ -113,4 +113,31 @@ final class RobustnessTests: XCTestCase {
         let g = try Derivatives.derivative(of: "beta: scalar; sum(diag(beta))^2", wrt: "beta", kind: .gradient)
         XCTAssertEqual(g.matrix, "2*beta")
     }
+
+    func testPowersOfEqualFactorsStayPowers() throws {
+        // hung in the library (the CLI stopped them only by its watchdog): the power search tried
+        // every assignment of equal factors, about 8× per factor
+        for n in [3, 9, 20] {
+            let g = try Derivatives.derivative(of: "(x'^\(n):x)^5", wrt: "x", kind: .gradient)
+            XCTAssertTrue(g.einstein.contains("^\(n + 1)") || g.einstein.contains("^\(n)"), g.einstein)
+        }
+        for m in [5, 30, 55] {
+            let h = try Derivatives.derivative(of: "((x'*X)^\(m))^3", wrt: "x", kind: .hessian)
+            XCTAssertTrue(h.einstein.contains("^\(m - 1)"), h.einstein)
+        }
+    }
+
+    func testARunOutBudgetIsANamedError() {
+        for kind in WorkBudget.Kind.allCases {
+            XCTAssertThrowsError(try WorkBudget.run(limits: [kind: 3]) {
+                try Derivatives.derivative(of: "x: vector(n); A: matrix(n, n)\n(x'*A*x)^2*(x'*A*x) + sum(tanh(A*tanh(A*x)))",
+                                           wrt: "A", kind: .hessian)
+            }) { e in
+                let r = e as? RicciError
+                XCTAssertEqual(r?.kind, .limit)
+                XCTAssertTrue(r?.message.contains("the \(kind.rawValue) budget ran out") ?? false, "\(e)")
+            }
+        }
+        XCTAssertNoThrow(try WorkBudget.run { try Derivatives.derivative(of: "x'*x", wrt: "x", kind: .hessian) })
+    }
 }
