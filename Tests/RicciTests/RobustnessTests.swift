@@ -140,4 +140,15 @@ final class RobustnessTests: XCTestCase {
         }
         XCTAssertNoThrow(try WorkBudget.run { try Derivatives.derivative(of: "x'*x", wrt: "x", kind: .hessian) })
     }
+
+    func testDerivationOfADefinitionChainGrowsLinearly() throws {
+        // the derivation swelled about 4× per level (size exponent ~4); adjoints and tangents are now named once
+        func size(_ depth: Int) throws -> Int {
+            let lines = ["x: vector(n)", "a1 = tanh(x) .* x"] + (2...depth).map { "a\($0) = tanh(a\($0 - 1)) .* a\($0 - 1)" }
+            let d = try Derivations.derive(source: (lines + ["sum(a\(depth))"]).joined(separator: "\n"), wrt: "x")
+            return d.steps.map { $0.text.count + $0.latex.count }.reduce(0, +) + d.context.map(\.count).reduce(0, +)
+        }
+        let (a, b) = (try size(8), try size(16))
+        XCTAssertLessThan(Double(b) / Double(a), 2.5, "sizes \(a) and \(b)")
+    }
 }

@@ -110,11 +110,12 @@ struct Deriver {
             rounds += 1
             let pending = frontier.keys.filter { $0 != wrt }
             guard let next = pending.max(by: { (position[$0] ?? -1) < (position[$1] ?? -1) }) else { break }
-            let g = collect(next, frontier.removeValue(forKey: next) ?? [])
+            var g = collect(next, frontier.removeValue(forKey: next) ?? [])
             guard let dm = differential[next] else { failed = true; break }
             add(Rule(differentialRule[next] ?? ("differential", "\\text{differential}")),
                 lhs: StepSide(kind: .differential, text: next), rhs: StepSide(kind: .expression, text: dm.rendered(.text)),
                 lhsShown: .symbol(name(next)), rhsShown: dm)
+            if case .sum(let ts) = dm, ts.count > 1 { g = nameAdjoint(of: next, g) }
             for (sym, gs) in moveAcross(g, dm) { frontier[sym, default: []] += gs }
         }
         let gradient = "∂φ/∂\(wrt)", gradientLatex = "\\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(wrt))}"

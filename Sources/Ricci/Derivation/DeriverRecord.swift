@@ -29,6 +29,29 @@ extension Deriver {
         return out
     }
 
+    /// The adjoint ∂φ/∂E of a definition, named `G_E` once it is about to be copied into several
+    /// terms (as reverse mode names its adjoints): every later step refers to the name, so a chain
+    /// of definitions gives steps of constant size instead of doubling them at every level.
+    mutating func nameAdjoint(of target: String, _ g: MatrixExpr) -> MatrixExpr {
+        switch g {
+        case .symbol, .number: return g
+        default: break
+        }
+        let text = g.rendered(.text)
+        guard text.count > 12 else { return g }   // ones(n): shorter than any name
+        var n = "G_" + target, k = 1
+        while taken.contains(n) { k += 1; n = "G_\(target)\(k)" }
+        taken.insert(n)
+        context.append("\(n) = \(text)")
+        shown.append(("\(n) = ∂φ/∂\(target) = \(g.rendered(.unicode))",
+                      "\(LaTeX.symbol(n)) &= \\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(target))} = \(g.rendered(.latex))"))
+        add(Rule("the adjoint ∂φ/∂\(target) is named once (it is used in several terms)",
+                 "\\text{the adjoint } \\partial\\varphi/\\partial \(LaTeX.symbol(target)) \\text{ is named once}"),
+            lhs: StepSide(kind: .expression, text: text), rhs: StepSide(kind: .expression, text: n),
+            lhsShown: g, rhsShown: .symbol(n))
+        return .symbol(n)
+    }
+
     /// The engine's result added to the context under a fresh name; returns that name.
     mutating func resultReference() -> String {
         var n = "Gw", k = 1
@@ -67,7 +90,20 @@ extension Deriver {
               case .tensor(let shape)? = typed.symbols[wrt]?.kind, (1...2).contains(shape.count) else { return }
         let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l"][n], dim) }
         let full = Differentiator(program, wrt: wrt, generator: gen)
+        if Derivatives.chainDepth(program) >= Derivatives.hessianChainThreshold {
+            // a chain of definitions: each definition's derivative is a named tangent, built once
+            full.tangentNames = taken.union(["Gamma"])
+        }
         let gamma = simplifier.simplify(full.derivative(simplifier.simplify(def.expr), by: k))
+        for (tn, te) in full.tangents {
+            taken.insert(tn)
+            var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
+            let line = printer.statement(tn, te)
+            context += printer.hoisted.map(\.line) + [line]
+            var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
+            var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
+            shown.append((uni.statement(tn, te), tex.statement(tn, te).replacingOccurrences(of: " = ", with: " &= ")))
+        }
         let gammaLine = gammaDefinition(gamma)
         let n = gammaLine.name
         add(Rule("the tensor Γ = ∂\(d)/∂\(wrt) of order \(def.expr.free.count + shape.count), explicit in index form",
