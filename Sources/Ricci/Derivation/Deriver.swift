@@ -106,7 +106,8 @@ struct Deriver {
         buildContext()
         var frontier = objectiveDifferential()
         var rounds = 0
-        while rounds < 500, !failed {
+        // each round takes one definition off the frontier, after every definition it feeds
+        while rounds <= program.statements.count, !failed {
             rounds += 1
             let pending = frontier.keys.filter { $0 != wrt }
             guard let next = pending.max(by: { (position[$0] ?? -1) < (position[$1] ?? -1) }) else { break }
