@@ -39,7 +39,9 @@ public final class Differentiator {
         self.throughDefinitions = throughDefinitions
         self.gen = generator
         self.simplifier = Simplifier(generator: generator)
-        for s in program.statements { if let n = s.name { definitions[n] = s.expr } }
+        // (a partial derivative never looks into definitions: reverse mode makes one per definition,
+        // and building this table each time made long programs quadratic)
+        if throughDefinitions { for s in program.statements { if let n = s.name { definitions[n] = s.expr } } }
     }
 
     /// Fresh indices for the axes of a shape.
