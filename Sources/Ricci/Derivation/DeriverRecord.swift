@@ -12,6 +12,11 @@ extension Deriver {
     mutating func add(_ rule: Rule, lhs: StepSide, rhs: StepSide, lhsShown: MatrixExpr? = nil,
                       lhsText: String? = nil, lhsLatex: String? = nil, rhsShown: MatrixExpr? = nil,
                       rhsText: String? = nil, rhsLatex: String? = nil) {
+        if latexDifferentials.count != names.count {
+            latexDifferentials = (names.count, names.sorted { $0.value.count > $1.value.count }.map { x, dx in
+                (LaTeX.symbol(dx), "\\mathrm{d}" + LaTeX.symbol(x))
+            })
+        }
         let lt = lhsText ?? lhsShown?.rendered(.unicode) ?? lhs.text
         let rt = rhsText ?? rhsShown?.rendered(.unicode) ?? rhs.text
         let ll = differentials(lhsLatex ?? lhsShown?.rendered(.latex) ?? LaTeX.escapeText(lhs.text))
@@ -23,8 +28,8 @@ extension Deriver {
     /// LaTeX with differential names written as d·X: `\mathit{dE}` → `\mathrm{d}E`.
     func differentials(_ s: String) -> String {
         var out = s
-        for (x, dx) in names.sorted(by: { $0.value.count > $1.value.count }) {
-            out = out.replacingOccurrences(of: LaTeX.symbol(dx), with: "\\mathrm{d}" + LaTeX.symbol(x))
+        for (dx, d) in latexDifferentials.pairs where out.contains(dx) {
+            out = out.replacingOccurrences(of: dx, with: d)
         }
         return out
     }
