@@ -65,9 +65,9 @@ struct Deriver {
     var shown: [(String, String)] = []
     /// ∂φ/∂D of the objective's direct dependencies, raised.
     var outer: [String: MatrixExpr] = [:]
-    /// The LaTeX rewrites of differential names (`\\mathit{dE}` → `\\mathrm{d}E`), longest first,
-    /// rebuilt only when a name is added (steps are many; names are many in long programs).
-    var latexDifferentials: (count: Int, pairs: [(String, String)]) = (-1, [])
+    /// The LaTeX rewrites of differential names (`\\mathit{dE}` → `\\mathrm{d}E`), rebuilt only
+    /// when a name is added (steps are many; names are many in long programs).
+    var latexDifferentials: (count: Int, pairs: [String: String]) = (-1, [:])
 
     init(_ lowered: LoweredProgram, wrt: String, result: DerivativeResult) {
         typed = lowered.typed

@@ -13,9 +13,9 @@ extension Deriver {
                       lhsText: String? = nil, lhsLatex: String? = nil, rhsShown: MatrixExpr? = nil,
                       rhsText: String? = nil, rhsLatex: String? = nil) {
         if latexDifferentials.count != names.count {
-            latexDifferentials = (names.count, names.sorted { $0.value.count > $1.value.count }.map { x, dx in
-                (LaTeX.symbol(dx), "\\mathrm{d}" + LaTeX.symbol(x))
-            })
+            var pairs: [String: String] = [:]
+            for (x, dx) in names { pairs[LaTeX.symbol(dx)] = "\\mathrm{d}" + LaTeX.symbol(x) }
+            latexDifferentials = (names.count, pairs)
         }
         let lt = lhsText ?? lhsShown?.rendered(.unicode) ?? lhs.text
         let rt = rhsText ?? rhsShown?.rendered(.unicode) ?? rhs.text
@@ -26,12 +26,31 @@ extension Deriver {
     }
 
     /// LaTeX with differential names written as d·X: `\mathit{dE}` → `\mathrm{d}E`.
+    ///
+    /// One scan of the text: a differential's symbol is `\\mathit{dE}`, or `\\mathit{dE}_{1}` for a name
+    /// with an underscore (LaTeX.symbol), so each `\\mathit{…}` (with its subscript, the longer
+    /// first) is looked up, and the cost does not grow with the number of names.
     func differentials(_ s: String) -> String {
-        var out = s
-        for (dx, d) in latexDifferentials.pairs where out.contains(dx) {
-            out = out.replacingOccurrences(of: dx, with: d)
+        let pairs = latexDifferentials.pairs
+        guard !pairs.isEmpty else { return s }
+        let open = "\\mathit{"
+        var out = ""
+        var rest = s[...]
+        while let r = rest.range(of: open) {
+            out += rest[..<r.lowerBound]
+            guard let close = rest[r.upperBound...].firstIndex(of: "}") else { return out + rest[r.lowerBound...] }
+            let end1 = rest.index(after: close)
+            var end = end1
+            var replacement = pairs[String(rest[r.lowerBound..<end1])]
+            if rest[end1...].hasPrefix("_{"), let close2 = rest[end1...].firstIndex(of: "}") {
+                let end2 = rest.index(after: close2)
+                if let longer = pairs[String(rest[r.lowerBound..<end2])] { replacement = longer; end = end2 }
+            }
+            out += replacement ?? String(rest[r.lowerBound..<end1])
+            if replacement == nil { end = end1 }
+            rest = rest[end...]
         }
-        return out
+        return out + rest
     }
 
     /// The adjoint ∂φ/∂E of a definition, named `G_E` once it is about to be copied into several
