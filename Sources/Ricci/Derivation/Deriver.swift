@@ -68,6 +68,8 @@ struct Deriver {
     /// The LaTeX rewrites of differential names (`\\mathit{dE}` → `\\mathrm{d}E`), rebuilt only
     /// when a name is added (steps are many; names are many in long programs).
     var latexDifferentials: (count: Int, pairs: [String: String]) = (-1, [:])
+    /// Differential name → what it is the differential of (`dE` → `E`), rebuilt only when a name is added.
+    var differentialOf: (count: Int, map: [String: String], names: Set<String>) = (-1, [:], [])
 
     init(_ lowered: LoweredProgram, wrt: String, result: DerivativeResult) {
         typed = lowered.typed
