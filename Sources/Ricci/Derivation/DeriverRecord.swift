@@ -76,6 +76,32 @@ extension Deriver {
         return .symbol(n)
     }
 
+    /// A differentiator through the definitions; for a chain of definitions each definition's
+    /// derivative is a named tangent, built once (``addTangents(of:)`` defines them), so Γ stays
+    /// linear in the chain's length instead of doubling at every level.
+    func fullDifferentiator() -> Differentiator {
+        let full = Differentiator(program, wrt: wrt, generator: gen)
+        if Derivatives.chainDepth(program) >= Derivatives.hessianChainThreshold {
+            // (the engine's result may define its own tangents in the context: their names are taken)
+            full.tangentNames = taken.union(["Gamma"]).union(result.intermediates.map(\.name))
+                .union(result.matrixIntermediates.map(\.name))
+        }
+        return full
+    }
+
+    /// The tangents `full` named, as definitions of the context (for the checks) and shown ones.
+    mutating func addTangents(of full: Differentiator) {
+        for (tn, te) in full.tangents {
+            taken.insert(tn)
+            var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
+            let line = printer.statement(tn, te)
+            context += printer.hoisted.map(\.line) + [line]
+            var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
+            var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
+            shown.append((uni.statement(tn, te), tex.statement(tn, te).replacingOccurrences(of: " = ", with: " &= ")))
+        }
+    }
+
     /// The engine's result added to the context under a fresh name; returns that name.
     mutating func resultReference() -> String {
         var n = "Gw", k = 1
@@ -113,21 +139,9 @@ extension Deriver {
               let def = program.statements.first(where: { $0.name == d }), (1...2).contains(def.expr.free.count),
               case .tensor(let shape)? = typed.symbols[wrt]?.kind, (1...2).contains(shape.count) else { return }
         let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l"][n], dim) }
-        let full = Differentiator(program, wrt: wrt, generator: gen)
-        if Derivatives.chainDepth(program) >= Derivatives.hessianChainThreshold {
-            // a chain of definitions: each definition's derivative is a named tangent, built once
-            full.tangentNames = taken.union(["Gamma"])
-        }
+        let full = fullDifferentiator()
         let gamma = simplifier.simplify(full.derivative(simplifier.simplify(def.expr), by: k))
-        for (tn, te) in full.tangents {
-            taken.insert(tn)
-            var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
-            let line = printer.statement(tn, te)
-            context += printer.hoisted.map(\.line) + [line]
-            var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
-            var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
-            shown.append((uni.statement(tn, te), tex.statement(tn, te).replacingOccurrences(of: " = ", with: " &= ")))
-        }
+        addTangents(of: full)
         let gammaLine = gammaDefinition(gamma)
         let n = gammaLine.name
         add(Rule("the tensor Γ = ∂\(d)/∂\(wrt) of order \(def.expr.free.count + shape.count), explicit in index form",
