@@ -2,10 +2,10 @@
 /// every rewriting loop and every search spends from one of them, and a call that runs one out
 /// ends with an error that names it, never a hang.
 ///
-/// A budget is installed for the duration of ``run(_:)`` (a task-local value, so concurrent calls
+/// A budget is installed for the duration of ``run(limits:_:)`` (a task-local value, so concurrent calls
 /// have their own); code that runs without one spends from nothing and is only bounded by its own
 /// loop limits. Once a budget has run out the simplifier returns its input unchanged, so the call
-/// finishes quickly and ``run(_:)`` throws.
+/// finishes quickly and ``run(limits:_:)`` throws.
 public final class WorkBudget: @unchecked Sendable {
     /// The kinds of work that are budgeted.
     public enum Kind: String, Sendable, CaseIterable {
