@@ -43,6 +43,7 @@ SERIES = [
     ("nested inv", inv, "grad"), ("nested inv", inv, "hessian"),
     ("definition chain", chain, "grad"), ("definition chain", chain, "hessian"),
     ("definition chain", chain_vector, "jacobian"), ("definition chain", chain, "derive"),
+    ("definition chain (vector)", chain_vector, "derive"),
     ("long product", product, "grad"), ("long product", product, "hessian"),
 ]
 

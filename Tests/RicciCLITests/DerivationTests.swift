@@ -36,6 +36,8 @@ final class DerivationTests: XCTestCase {
         ("X: matrix(n, d); W: matrix(d, k); V: matrix(k, m); Y: matrix(n, m)\nH = sigmoid(X*W)\nnormF(H*V - Y)^2 + sum(W .* W)", "W"),
         ("X: matrix(n, n), spd; A: matrix(n, n)\ndet(X)*tr(A*X)", "X"),
         ("x: vector(n); a: vector(n)\nF: function -> vector(m)\nnorm2(F(x))^2 + a'*x", "x"),
+        // a chain of definitions: the adjoints are named (G_a3, …) and Γ uses named tangents
+        ("x: vector(n)\na1 = tanh(x) .* x\na2 = tanh(a1) .* a1\na3 = tanh(a2) .* a2\na4 = tanh(a3) .* a3\nsum(a4)", "x"),
     ]
 
     func testEveryStepIsTrue() throws {

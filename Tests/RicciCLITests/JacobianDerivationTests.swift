@@ -13,6 +13,8 @@ final class JacobianDerivationTests: XCTestCase {
             jac("x: vector(m); W: matrix(m, c); b: vector(c); W'*x + b", "W", ["c", "m", "c"]),
             jac("X: matrix(n, d); W: matrix(d, k); H = tanh(X*W); H .* H", "W", ["n", "k", "d", "k"]),
             jac("x: vector(n); A: matrix(n, n); u = A*x; exp(u) ./ sum(exp(u))", "x", ["n", "n"]),
+            // a chain of definitions: Γ through named tangents (ta1, …), linear in the chain's length
+            jac("x: vector(n)\na1 = tanh(x) .* x\na2 = tanh(a1) .* a1\na3 = tanh(a2) .* a2\na4 = tanh(a3) .* a3\na4", "x", ["n", "n"]),
         ]
     }
 

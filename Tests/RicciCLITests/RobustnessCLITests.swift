@@ -102,3 +102,42 @@ extension RobustnessCLITests {
 enum CommandLineTestsBinary {
     static var url: URL { CommandLineTests.binary }
 }
+
+extension RobustnessCLITests {
+    /// The acceptance shapes through the executable: 10,000-deep nesting of each construct, a
+    /// 20,000-term sum and a long definition chain, each answered or refused with a located error, in
+    /// time (the full 20,000-statement runs are in bench/swell.py's notes: too slow for a debug build).
+    func testDeepAndLongProgramsAnswerOrGiveLocatedErrors() throws {
+        let n = 10_000
+        let chain = (["x: vector(n)", "a1 = x"] + (2...1_000).map { "a\($0) = a\($0 - 1) + tanh(x)" } + ["sum(a1000)"])
+        let programs: [(String, String, String)] = [
+            ("parentheses", "x: vector(n)\nsum(" + String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n) + ")", "x"),
+            ("transposes", "X: matrix(n, n)\nsum(X" + String(repeating: "'", count: n) + ")", "X"),
+            ("products", "x: vector(n); A: matrix(n, n)\nx'*" + Array(repeating: "A", count: n).joined(separator: "*") + "*x", "x"),
+            ("sums", "x: vector(n)\nsum(" + String(repeating: "(x + ", count: n) + "x" + String(repeating: ")", count: n) + ")", "x"),
+            ("calls", "x: vector(n)\nsum(" + String(repeating: "tanh(", count: n) + "x" + String(repeating: ")", count: n) + ")", "x"),
+            ("Einstein factors", "A: matrix(n, n)\n" + (0..<n).map { "A[i\($0), i\($0 + 1)]" }.joined(separator: "*"), "A"),
+            ("function types", "F: " + String(repeating: "function -> ", count: n) + "scalar\nx: vector(n)\nF(x)", "x"),
+            ("20,000-term sum", "x: vector(n)\nsum(" + Array(repeating: "x", count: 20_000).joined(separator: " + ") + ")", "x"),
+            ("1,000-definition chain", chain.joined(separator: "\n"), "x"),
+        ]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ricci-deep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (k, (what, source, wrt)) in programs.enumerated() {
+            let file = dir.appendingPathComponent("p\(k).ricci")
+            try source.write(to: file, atomically: true, encoding: .utf8)
+            for command in ["grad", "derive"] where command == "grad" || what.contains("chain") {
+                let start = Date()
+                let r = try ricci([command, "-f", file.path, "--wrt", wrt, "--format", "json"])
+                let seconds = Date().timeIntervalSince(start)
+                XCTAssertLessThan(seconds, 10, "\(command) of \(what)")
+                let o = jsonObject(r.stdout)
+                if r.status == 0 { continue }
+                XCTAssertEqual(r.status, 1, "\(command) of \(what)")
+                let e = o["error"] as? [String: Any]
+                XCTAssertGreaterThan(e?["line"] as? Int ?? 0, 0, "\(command) of \(what): \(r.stdout.prefix(300))")
+            }
+        }
+    }
+}

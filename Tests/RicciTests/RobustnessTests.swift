@@ -113,4 +113,42 @@ final class RobustnessTests: XCTestCase {
         let g = try Derivatives.derivative(of: "beta: scalar; sum(diag(beta))^2", wrt: "beta", kind: .gradient)
         XCTAssertEqual(g.matrix, "2*beta")
     }
+
+    func testPowersOfEqualFactorsStayPowers() throws {
+        // hung in the library (the CLI stopped them only by its watchdog): the power search tried
+        // every assignment of equal factors, about 8× per factor
+        for n in [3, 9, 20] {
+            let g = try Derivatives.derivative(of: "(x'^\(n):x)^5", wrt: "x", kind: .gradient)
+            XCTAssertTrue(g.einstein.contains("^\(n + 1)") || g.einstein.contains("^\(n)"), g.einstein)
+        }
+        for m in [5, 30, 55] {
+            let h = try Derivatives.derivative(of: "((x'*X)^\(m))^3", wrt: "x", kind: .hessian)
+            XCTAssertTrue(h.einstein.contains("^\(m - 1)"), h.einstein)
+        }
+    }
+
+    func testARunOutBudgetIsANamedError() {
+        for kind in WorkBudget.Kind.allCases {
+            XCTAssertThrowsError(try WorkBudget.run(limits: [kind: 3]) {
+                try Derivatives.derivative(of: "x: vector(n); A: matrix(n, n)\n(x'*A*x)^2*(x'*A*x) + sum(tanh(A*tanh(A*x)))",
+                                           wrt: "A", kind: .hessian)
+            }) { e in
+                let r = e as? RicciError
+                XCTAssertEqual(r?.kind, .limit)
+                XCTAssertTrue(r?.message.contains("the \(kind.rawValue) budget ran out") ?? false, "\(e)")
+            }
+        }
+        XCTAssertNoThrow(try WorkBudget.run { try Derivatives.derivative(of: "x'*x", wrt: "x", kind: .hessian) })
+    }
+
+    func testDerivationOfADefinitionChainGrowsLinearly() throws {
+        // the derivation swelled about 4× per level (size exponent ~4); adjoints and tangents are now named once
+        func size(_ depth: Int) throws -> Int {
+            let lines = ["x: vector(n)", "a1 = tanh(x) .* x"] + (2...depth).map { "a\($0) = tanh(a\($0 - 1)) .* a\($0 - 1)" }
+            let d = try Derivations.derive(source: (lines + ["sum(a\(depth))"]).joined(separator: "\n"), wrt: "x")
+            return d.steps.map { $0.text.count + $0.latex.count }.reduce(0, +) + d.context.map(\.count).reduce(0, +)
+        }
+        let (a, b) = (try size(8), try size(16))
+        XCTAssertLessThan(Double(b) / Double(a), 2.5, "sizes \(a) and \(b)")
+    }
 }

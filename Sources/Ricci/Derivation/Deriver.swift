@@ -5,7 +5,12 @@ public enum Derivations {
     /// A vector or matrix objective F gets the derivation of its Jacobian instead: the differential
     /// dF, the tensor Γ = ∂F/∂W in index form, dF = Γ : dW, and the matricized (vec) form where
     /// there is one.
+    /// The work is bounded by a ``WorkBudget``: a program that runs one out is refused with an error naming it.
     public static func derive(source: String, wrt: String) throws -> Derivation {
+        try WorkBudget.run { try deriveWithinBudget(source: source, wrt: wrt) }
+    }
+
+    static func deriveWithinBudget(source: String, wrt: String) throws -> Derivation {
         let typed = try TypeChecker.check(source: source)
         let scalar = typed.result.shape.allSatisfy { typed.dims.isOne($0) }
         let lowered = try Lowerer.lower(typed)
@@ -60,6 +65,11 @@ struct Deriver {
     var shown: [(String, String)] = []
     /// ∂φ/∂D of the objective's direct dependencies, raised.
     var outer: [String: MatrixExpr] = [:]
+    /// The LaTeX rewrites of differential names (`\\mathit{dE}` → `\\mathrm{d}E`), rebuilt only
+    /// when a name is added (steps are many; names are many in long programs).
+    var latexDifferentials: (count: Int, pairs: [String: String]) = (-1, [:])
+    /// Differential name → what it is the differential of (`dE` → `E`), rebuilt only when a name is added.
+    var differentialOf: (count: Int, map: [String: String], names: Set<String>) = (-1, [:], [])
 
     init(_ lowered: LoweredProgram, wrt: String, result: DerivativeResult) {
         typed = lowered.typed
@@ -101,15 +111,17 @@ struct Deriver {
         buildContext()
         var frontier = objectiveDifferential()
         var rounds = 0
-        while rounds < 500, !failed {
+        // each round takes one definition off the frontier, after every definition it feeds
+        while rounds <= program.statements.count, !failed {
             rounds += 1
             let pending = frontier.keys.filter { $0 != wrt }
             guard let next = pending.max(by: { (position[$0] ?? -1) < (position[$1] ?? -1) }) else { break }
-            let g = collect(next, frontier.removeValue(forKey: next) ?? [])
+            var g = collect(next, frontier.removeValue(forKey: next) ?? [])
             guard let dm = differential[next] else { failed = true; break }
             add(Rule(differentialRule[next] ?? ("differential", "\\text{differential}")),
                 lhs: StepSide(kind: .differential, text: next), rhs: StepSide(kind: .expression, text: dm.rendered(.text)),
                 lhsShown: .symbol(name(next)), rhsShown: dm)
+            if case .sum(let ts) = dm, ts.count > 1 { g = nameAdjoint(of: next, g) }
             for (sym, gs) in moveAcross(g, dm) { frontier[sym, default: []] += gs }
         }
         let gradient = "∂φ/∂\(wrt)", gradientLatex = "\\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(wrt))}"

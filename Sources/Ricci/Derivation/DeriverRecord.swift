@@ -12,6 +12,11 @@ extension Deriver {
     mutating func add(_ rule: Rule, lhs: StepSide, rhs: StepSide, lhsShown: MatrixExpr? = nil,
                       lhsText: String? = nil, lhsLatex: String? = nil, rhsShown: MatrixExpr? = nil,
                       rhsText: String? = nil, rhsLatex: String? = nil) {
+        if latexDifferentials.count != names.count {
+            var pairs: [String: String] = [:]
+            for (x, dx) in names { pairs[LaTeX.symbol(dx)] = "\\mathrm{d}" + LaTeX.symbol(x) }
+            latexDifferentials = (names.count, pairs)
+        }
         let lt = lhsText ?? lhsShown?.rendered(.unicode) ?? lhs.text
         let rt = rhsText ?? rhsShown?.rendered(.unicode) ?? rhs.text
         let ll = differentials(lhsLatex ?? lhsShown?.rendered(.latex) ?? LaTeX.escapeText(lhs.text))
@@ -21,12 +26,80 @@ extension Deriver {
     }
 
     /// LaTeX with differential names written as d·X: `\mathit{dE}` → `\mathrm{d}E`.
+    ///
+    /// One scan of the text: a differential's symbol is `\\mathit{dE}`, or `\\mathit{dE}_{1}` for a name
+    /// with an underscore (LaTeX.symbol), so each `\\mathit{…}` (with its subscript, the longer
+    /// first) is looked up, and the cost does not grow with the number of names.
     func differentials(_ s: String) -> String {
-        var out = s
-        for (x, dx) in names.sorted(by: { $0.value.count > $1.value.count }) {
-            out = out.replacingOccurrences(of: LaTeX.symbol(dx), with: "\\mathrm{d}" + LaTeX.symbol(x))
+        let pairs = latexDifferentials.pairs
+        guard !pairs.isEmpty else { return s }
+        let open = "\\mathit{"
+        var out = ""
+        var rest = s[...]
+        while let r = rest.range(of: open) {
+            out += rest[..<r.lowerBound]
+            guard let close = rest[r.upperBound...].firstIndex(of: "}") else { return out + rest[r.lowerBound...] }
+            let end1 = rest.index(after: close)
+            var end = end1
+            var replacement = pairs[String(rest[r.lowerBound..<end1])]
+            if rest[end1...].hasPrefix("_{"), let close2 = rest[end1...].firstIndex(of: "}") {
+                let end2 = rest.index(after: close2)
+                if let longer = pairs[String(rest[r.lowerBound..<end2])] { replacement = longer; end = end2 }
+            }
+            out += replacement ?? String(rest[r.lowerBound..<end1])
+            if replacement == nil { end = end1 }
+            rest = rest[end...]
         }
-        return out
+        return out + rest
+    }
+
+    /// The adjoint ∂φ/∂E of a definition, named `G_E` once it is about to be copied into several
+    /// terms (as reverse mode names its adjoints): every later step refers to the name, so a chain
+    /// of definitions gives steps of constant size instead of doubling them at every level.
+    mutating func nameAdjoint(of target: String, _ g: MatrixExpr) -> MatrixExpr {
+        switch g {
+        case .symbol, .number: return g
+        default: break
+        }
+        let text = g.rendered(.text)
+        guard text.count > 12 else { return g }   // ones(n): shorter than any name
+        var n = "G_" + target, k = 1
+        while taken.contains(n) { k += 1; n = "G_\(target)\(k)" }
+        taken.insert(n)
+        context.append("\(n) = \(text)")
+        shown.append(("\(n) = ∂φ/∂\(target) = \(g.rendered(.unicode))",
+                      "\(LaTeX.symbol(n)) &= \\frac{\\partial \\varphi}{\\partial \(LaTeX.symbol(target))} = \(g.rendered(.latex))"))
+        add(Rule("the adjoint ∂φ/∂\(target) is named once (it is used in several terms)",
+                 "\\text{the adjoint } \\partial\\varphi/\\partial \(LaTeX.symbol(target)) \\text{ is named once}"),
+            lhs: StepSide(kind: .expression, text: text), rhs: StepSide(kind: .expression, text: n),
+            lhsShown: g, rhsShown: .symbol(n))
+        return .symbol(n)
+    }
+
+    /// A differentiator through the definitions; for a chain of definitions each definition's
+    /// derivative is a named tangent, built once (``addTangents(of:)`` defines them), so Γ stays
+    /// linear in the chain's length instead of doubling at every level.
+    func fullDifferentiator() -> Differentiator {
+        let full = Differentiator(program, wrt: wrt, generator: gen)
+        if Derivatives.chainDepth(program) >= Derivatives.hessianChainThreshold {
+            // (the engine's result may define its own tangents in the context: their names are taken)
+            full.tangentNames = taken.union(["Gamma"]).union(result.intermediates.map(\.name))
+                .union(result.matrixIntermediates.map(\.name))
+        }
+        return full
+    }
+
+    /// The tangents `full` named, as definitions of the context (for the checks) and shown ones.
+    mutating func addTangents(of full: Differentiator) {
+        for (tn, te) in full.tangents {
+            taken.insert(tn)
+            var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
+            let line = printer.statement(tn, te)
+            context += printer.hoisted.map(\.line) + [line]
+            var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
+            var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
+            shown.append((uni.statement(tn, te), tex.statement(tn, te).replacingOccurrences(of: " = ", with: " &= ")))
+        }
     }
 
     /// The engine's result added to the context under a fresh name; returns that name.
@@ -66,8 +139,9 @@ extension Deriver {
               let def = program.statements.first(where: { $0.name == d }), (1...2).contains(def.expr.free.count),
               case .tensor(let shape)? = typed.symbols[wrt]?.kind, (1...2).contains(shape.count) else { return }
         let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l"][n], dim) }
-        let full = Differentiator(program, wrt: wrt, generator: gen)
+        let full = fullDifferentiator()
         let gamma = simplifier.simplify(full.derivative(simplifier.simplify(def.expr), by: k))
+        addTangents(of: full)
         let gammaLine = gammaDefinition(gamma)
         let n = gammaLine.name
         add(Rule("the tensor Γ = ∂\(d)/∂\(wrt) of order \(def.expr.free.count + shape.count), explicit in index form",

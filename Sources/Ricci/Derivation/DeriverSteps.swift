@@ -17,7 +17,9 @@ extension Deriver {
     func partial(_ e: IndexExpr, by target: String) -> (IndexExpr, [Index]) {
         let shape: [DimVar]
         if target == wrt, case .tensor(let s)? = typed.symbols[wrt]?.kind { shape = s }
-        else { shape = program.statements.first { $0.name == target }?.expr.free.map(\.dim) ?? [] }
+        else if let k = position[target], k < program.statements.count, program.statements[k].name == target {
+            shape = program.statements[k].expr.free.map(\.dim)
+        } else { shape = program.statements.first { $0.name == target }?.expr.free.map(\.dim) ?? [] }
         let k = shape.map { gen.fresh("k", $0) }
         let d = Differentiator(program, wrt: target, generator: gen, throughDefinitions: false)
         return (simplifier.simplify(d.derivative(e, by: k)), k)
@@ -78,6 +80,7 @@ extension Deriver {
             context += einstein.hoisted.map(\.line) + [line]
             einstein.hoisted = []
         }
+        let reuse = NameReuse(program.statements.dropLast().compactMap { st in st.name.map { ($0, st.expr) } })
         for (k, s) in program.statements.enumerated() where k < program.statements.count - 1 {
             guard let n = s.name, deps.contains(n) else { continue }
             var terms: [Term] = []
@@ -86,7 +89,6 @@ extension Deriver {
                 let dn = name(target)
                 terms += p.terms.map { Term($0.coefficient, $0.factors + [.tensor(dn, kk)]) }
             }
-            let reuse = NameReuse(program.statements.dropLast().compactMap { st in st.name.map { ($0, st.expr) } })
             let d = simplifier.simplify(reuse.apply(simplifier.simplify(IndexExpr(free: s.expr.free, terms: terms))))
             let dn = name(n)
             if let m = raise(d) {
@@ -147,8 +149,12 @@ extension Deriver {
 
     /// G : M, moved across `:` term by term until each term is G′ : dX; returns the G′ by X.
     mutating func moveAcross(_ g: MatrixExpr, _ m: MatrixExpr) -> [String: [MatrixExpr]] {
-        let differentials = Dictionary(uniqueKeysWithValues: names.map { ($1, $0) })
-        let moves = ColonMoves(ctx: ctx, differentials: Set(differentials.keys))
+        if differentialOf.count != names.count {
+            let map = Dictionary(uniqueKeysWithValues: names.map { ($1, $0) })
+            differentialOf = (names.count, map, Set(map.keys))
+        }
+        let differentials = differentialOf.map
+        let moves = ColonMoves(ctx: ctx, differentials: differentialOf.names)
         var terms = [m]
         if case .sum(let ts) = m {
             terms = ts

@@ -38,8 +38,9 @@ extension Deriver {
         // Γ = ∂F/∂W, and dF in dW alone
         guard case .tensor(let shape)? = typed.symbols[wrt]?.kind else { return }
         let k = shape.enumerated().map { n, dim in gen.fresh(["k", "l", "m", "p"][min(n, 3)], dim) }
-        let full = Differentiator(program, wrt: wrt, generator: gen)
+        let full = fullDifferentiator()
         let gamma = simplifier.simplify(full.derivative(simplifier.simplify(obj), by: k))
+        addTangents(of: full)
         let dF = simplifier.simplify(IndexExpr(free: obj.free, terms: gamma.terms.map {
             Term($0.coefficient, $0.factors + [.tensor(dw, k)])
         }))

@@ -84,19 +84,42 @@ struct Adjoints {
     /// Substitutes adjoints used once (or that are a single factor) where they are used — but not
     /// links of a chain (adjoints that refer to other adjoints), which keep their names so that a
     /// deep composition stays linear in size (and in time).
+    ///
+    /// Linear in the number of adjoints: the top-level uses of each adjoint, and where they are, are
+    /// counted once. Inlining never changes them for another adjoint, because only values that name
+    /// no adjoint are inlined (the links of a chain keep their names).
     func inlineSingleUses(_ out: inout Output) {
         let adjointNames = Set(out.adjoints.map(\.name))
         let chained = Set(out.adjoints.filter { !$0.expr.tensorNames.isDisjoint(with: adjointNames) }.map(\.name))
-        var k = 0
-        while k < out.adjoints.count {
-            let (name, value) = out.adjoints[k]
-            let uses = out.adjoints.map { $0.expr.references(name) }.reduce(0, +) + out.gradients.map { $0.references(name) }.reduce(0, +)
-            let small = value.terms.count == 1 && value.terms[0].factors.count <= 1
-            guard !chained.contains(name), uses <= 1 || small else { k += 1; continue }
-            out.adjoints.remove(at: k)
-            for j in out.adjoints.indices { out.adjoints[j].expr = substitute(name, value, in: out.adjoints[j].expr) }
-            for j in out.gradients.indices { out.gradients[j] = substitute(name, value, in: out.gradients[j]) }
+        var uses: [String: Int] = [:]
+        var inAdjoints: [String: [Int]] = [:], inGradients: [String: [Int]] = [:]
+        func scan(_ e: IndexExpr, _ record: (String) -> Void) {
+            for t in e.terms { for f in t.factors { if case .tensor(let m, _) = f, adjointNames.contains(m) { record(m) } } }
         }
+        for (j, a) in out.adjoints.enumerated() {
+            scan(a.expr) { m in
+                uses[m, default: 0] += 1
+                if inAdjoints[m]?.last != j { inAdjoints[m, default: []].append(j) }
+            }
+        }
+        for (j, g) in out.gradients.enumerated() {
+            scan(g) { m in
+                uses[m, default: 0] += 1
+                if inGradients[m]?.last != j { inGradients[m, default: []].append(j) }
+            }
+        }
+        var removed = Set<Int>()
+        for k in out.adjoints.indices {
+            let (name, value) = out.adjoints[k]
+            let small = value.terms.count == 1 && value.terms[0].factors.count <= 1
+            guard !chained.contains(name), (uses[name] ?? 0) <= 1 || small else { continue }
+            removed.insert(k)
+            for j in inAdjoints[name] ?? [] where !removed.contains(j) {
+                out.adjoints[j].expr = substitute(name, value, in: out.adjoints[j].expr)
+            }
+            for j in inGradients[name] ?? [] { out.gradients[j] = substitute(name, value, in: out.gradients[j]) }
+        }
+        out.adjoints = out.adjoints.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
     /// `e` with the tensor `name` replaced by `value` (renamed to each use's indices).

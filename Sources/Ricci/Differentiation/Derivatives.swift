@@ -41,11 +41,14 @@ public enum Derivatives {
     /// `symmetric` (nil: ``SymmetricConvention/sym``); declared structure (``StructureFacts``) is
     /// used once the derivatives are taken.
     /// With a `direction` (a Hessian only), the Hessian is applied to it (``hessian(of:wrt:direction:symmetric:)``).
+    /// The work is bounded by a ``WorkBudget``: a program that runs one out is refused with an error naming it.
     public static func derivatives(of program: LoweredProgram, wrt: [String], kind: DerivativeKind,
                                    layout: Layout = .denominator, symmetric: SymmetricConvention? = nil,
                                    direction: String? = nil) throws -> [DerivativeResult] {
-        try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(program.typed)) {
-            try derivativesPrinted(of: program, wrt: wrt, kind: kind, layout: layout, symmetric: symmetric, direction: direction)
+        try WorkBudget.run {
+            try SymbolicPowers.$scalars.withValue(SymbolicPowers.scalarNames(program.typed)) {
+                try derivativesPrinted(of: program, wrt: wrt, kind: kind, layout: layout, symmetric: symmetric, direction: direction)
+            }
         }
     }
 

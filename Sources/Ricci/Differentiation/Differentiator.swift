@@ -39,7 +39,9 @@ public final class Differentiator {
         self.throughDefinitions = throughDefinitions
         self.gen = generator
         self.simplifier = Simplifier(generator: generator)
-        for s in program.statements { if let n = s.name { definitions[n] = s.expr } }
+        // (a partial derivative never looks into definitions: reverse mode makes one per definition,
+        // and building this table each time made long programs quadratic)
+        if throughDefinitions { for s in program.statements { if let n = s.name { definitions[n] = s.expr } } }
     }
 
     /// Fresh indices for the axes of a shape.
@@ -58,6 +60,8 @@ public final class Differentiator {
     func derivative(_ t: Term, by k: [Index]) -> [Term] {
         var out: [Term] = []
         for (m, f) in t.factors.enumerated() where depends(f) {
+            // a call whose differentiation budget ran out stops here and ends in the budget's error
+            guard WorkBudget.spend(.differentiation, t.factors.count) else { return out }
             var others = t.factors
             others.remove(at: m)
             for u in derivative(f, by: k) {

@@ -46,6 +46,9 @@ extension Lowerer {
     func matrixPower(_ a: TypedExpr, _ n: Int, _ out: [Index]) throws -> IndexExpr {
         if n == 0 { return IndexExpr(free: out, terms: [Term(1, [.delta(out[0], out[1])])]) }
         let d = a.shape[0]
+        // a 1×1 matrix: its power is the power of its one entry, kept as a power (never expanded
+        // into n equal factors, whose products and derivatives grow with n)
+        if dims.isOne(d) { return try lower(a, out).applying(.power(Double(n))) }
         func base(_ i: Index, _ j: Index) throws -> IndexExpr {
             if n > 0 { return try lower(a, [i, j]) }
             return IndexExpr(free: [i, j], terms: [Term(1, [.matrix(.inv, args: [try atomArgument(a)], indices: [i, j])])])

@@ -31,15 +31,69 @@ enum GroupPowers {
 
     /// Positions of factors that equal the term `x` after renaming x's summed indices to indices
     /// summed only inside the group.
+    ///
+    /// The factors of `x` are matched one connected component at a time (components are linked by
+    /// x's summed indices). Within a component every factor after the first shares a summed index
+    /// with an earlier one, so its candidates are the few factors that hold that index's image; and
+    /// a component's match is closed (its summed indices occur nowhere else), so matches of
+    /// different components never overlap and each component is matched once, without
+    /// backtracking across components. The cost is polynomial even for many equal factors
+    /// (`(x'*X)^55`), where trying every assignment grew factorially. Every step spends from the
+    /// ``WorkBudget/Kind/powerSearch`` budget.
     static func find(_ x: Term, free xFree: [Index], in factors: [Factor], excluding skip: Int,
                      outerFree: Set<Index>) -> [Int]? {
         let xBound = Set(x.bound(free: xFree))
+        var holders: [Index: [Int]] = [:]   // index → positions of the term's factors that hold it
+        for (k, f) in factors.enumerated() where k != skip {
+            for i in Set(f.indices) { holders[i, default: []].append(k) }
+        }
         var map: [Index: Index] = [:]
-        var used: [Int] = []
+        var used = Set<Int>()
+        var group: [Int] = []
+        for component in components(x.factors, linking: xBound) {
+            guard let (m, matched) = match(component, of: x, xBound: xBound, xFree: xFree, factors: factors, skip: skip,
+                                           holders: holders, used: used, map: map, outerFree: outerFree) else { return nil }
+            map = m
+            used.formUnion(matched)
+            group += matched
+        }
+        return group
+    }
+
+    /// x's factor positions split into components linked by summed indices, each listed so that
+    /// every factor after the first shares a summed index with an earlier one.
+    static func components(_ fs: [Factor], linking bound: Set<Index>) -> [[Int]] {
+        var byIndex: [Index: [Int]] = [:]
+        for (p, f) in fs.enumerated() { for i in Set(f.indices) where bound.contains(i) { byIndex[i, default: []].append(p) } }
+        var seen = Set<Int>(), out: [[Int]] = []
+        for start in fs.indices where !seen.contains(start) {
+            var order = [start], k = 0
+            seen.insert(start)
+            while k < order.count {
+                for i in fs[order[k]].indices where bound.contains(i) {
+                    for q in byIndex[i] ?? [] where seen.insert(q).inserted { order.append(q) }
+                }
+                k += 1
+            }
+            out.append(order)
+        }
+        return out
+    }
+
+    /// One component of x matched among the unused factors: the extended index map and the
+    /// positions used, or nil. The match must be closed: the images of its summed indices occur in
+    /// no other factor of the term.
+    static func match(_ component: [Int], of x: Term, xBound: Set<Index>, xFree: [Index], factors: [Factor], skip: Int,
+                      holders: [Index: [Int]], used: Set<Int>, map start: [Index: Index],
+                      outerFree: Set<Index>) -> ([Index: Index], [Int])? {
+        var map = start
+        var taken = used
+        var chosen: [Int] = []
+        let images = Set(start.values)
         func unify(_ a: Index, _ b: Index, _ m: inout [Index: Index]) -> Bool {
             if xBound.contains(a) {
                 if let t = m[a] { return t == b }
-                if m.values.contains(b) || outerFree.contains(b) || xFree.contains(b) { return false }
+                if images.contains(b) || m.values.contains(b) || outerFree.contains(b) || xFree.contains(b) { return false }
                 m[a] = b
                 return true
             }
@@ -51,33 +105,50 @@ enum GroupPowers {
                 return zip(i1, i2).allSatisfy { unify($0, $1, &m) }
             case (.delta(let a1, let b1), .delta(let a2, let b2)):
                 return unify(a1, a2, &m) && unify(b1, b2, &m)
+            case (.tensor, _), (.delta, _), (_, .tensor), (_, .delta):
+                return false
             default:
                 // other factors must match exactly (their nested arguments compared canonically)
-                guard LikeTerms.canonicalArguments(a).indicesErased == LikeTerms.canonicalArguments(b).indicesErased else { return false }
-                return a.indices.count == b.indices.count && zip(a.indices, b.indices).allSatisfy { unify($0, $1, &m) }
+                guard a.indices.count == b.indices.count,
+                      LikeTerms.canonicalArguments(a).indicesErased == LikeTerms.canonicalArguments(b).indicesErased else { return false }
+                return zip(a.indices, b.indices).allSatisfy { unify($0, $1, &m) }
             }
         }
+        /// The candidates for the component's p-th factor: the holders of an already-mapped index.
+        func candidates(_ p: Int) -> [Int] {
+            for i in x.factors[component[p]].indices {
+                if xBound.contains(i), let t = map[i] { return holders[t] ?? [] }
+                if !xBound.contains(i) { return holders[i] ?? [] }
+            }
+            return Array(factors.indices)
+        }
+        func closed() -> Bool {
+            let mine = Set(chosen)
+            for a in Set(component.flatMap { x.factors[$0].indices }) where xBound.contains(a) {
+                guard let b = map[a] else { return false }
+                if (holders[b] ?? []).contains(where: { !mine.contains($0) }) { return false }
+            }
+            return true
+        }
         func search(_ p: Int) -> Bool {
-            if p == x.factors.count { return true }
-            for (k, f) in factors.enumerated() where k != skip && !used.contains(k) {
+            if p == component.count { return closed() }
+            for k in candidates(p) where k != skip && !taken.contains(k) {
+                guard WorkBudget.spend(.powerSearch) else { return false }
                 var trial = map
-                guard matches(x.factors[p], f, &trial) else { continue }
+                guard matches(x.factors[component[p]], factors[k], &trial) else { continue }
                 let saved = map
                 map = trial
-                used.append(k)
+                taken.insert(k)
+                chosen.append(k)
                 if search(p + 1) { return true }
-                used.removeLast()
+                chosen.removeLast()
+                taken.remove(k)
                 map = saved
             }
             return false
         }
         guard search(0) else { return nil }
-        // the renamed sums must be summed only inside the group
-        let inner = Set(map.values)
-        for (k, f) in factors.enumerated() where !used.contains(k) {
-            if f.indices.contains(where: inner.contains) { return nil }
-        }
-        return used
+        return (map, chosen)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Like-term merging: terms equal up to the order of their factors and the renaming of summed
 /// indices are added (canonical renaming: factors sorted by a signature that hides summed indices,
 /// then summed indices renamed by first occurrence).
@@ -23,7 +25,18 @@ enum LikeTerms {
     }
 
     /// The canonical form of an expression (for comparisons only: its summed indices get negative ids).
+    ///
+    /// Memoized (``CanonicalForms``): a nested argument's form is computed once, not again at every
+    /// level above it, so deep nesting costs about its size squared in hashing rather than cubed in
+    /// signature strings.
     static func canonical(_ e: IndexExpr) -> IndexExpr {
+        if let known = CanonicalForms.shared.lookup(e) { return known }
+        let c = computeCanonical(e)
+        CanonicalForms.shared.store(e, c)
+        return c
+    }
+
+    static func computeCanonical(_ e: IndexExpr) -> IndexExpr {
         var terms = e.terms.map { Term($0.coefficient, key($0, free: e.free).factors) }
         terms = terms.enumerated().map { ($1, $1.signature(), $0) }
             .sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
@@ -62,5 +75,43 @@ enum LikeTerms {
         var map: [Index: Index] = [:]
         for (k, i) in e.free.enumerated() { map[i] = Index(id: -1000 - k, hint: "", dim: DimVar(id: 0)) }
         return canonical(e.renamed(map))
+    }
+}
+
+/// The memo of ``LikeTerms/canonical(_:)``, shared by every caller (the canonical form depends on
+/// the expression alone). Bounded: it is emptied when it holds ``capacity`` forms.
+final class CanonicalForms: @unchecked Sendable {
+    static let shared = CanonicalForms()
+    /// The most forms kept.
+    let capacity = 20_000
+    private var forms: [IndexExpr: IndexExpr] = [:]
+    private let lock = NSLock()
+
+    func lookup(_ e: IndexExpr) -> IndexExpr? {
+        // small expressions are cheaper to canonicalize than to hash and look up under the lock
+        guard isNested(e) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return forms[e]
+    }
+
+    func store(_ e: IndexExpr, _ c: IndexExpr) {
+        guard isNested(e) else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if forms.count >= capacity { forms.removeAll(keepingCapacity: true) }
+        forms[e] = c
+    }
+
+    /// Whether a term has a factor with a nested argument (only those recur at every level).
+    func isNested(_ e: IndexExpr) -> Bool {
+        e.terms.contains { t in
+            t.factors.contains { f in
+                switch f {
+                case .tensor, .delta, .reshape, .ones: return false
+                case .function, .opaque, .matrix: return true
+                }
+            }
+        }
     }
 }

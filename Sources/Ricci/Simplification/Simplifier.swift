@@ -20,7 +20,11 @@ public final class Simplifier {
     public init(generator: IndexGenerator) { self.gen = generator }
 
     /// The simplified expression (same free indices, same value).
+    ///
+    /// Every pass spends from the running call's ``WorkBudget`` (one unit per term); once a budget
+    /// has run out the expression is returned as it is, and the call ends in the budget's error.
     public func simplify(_ e: IndexExpr) -> IndexExpr {
+        if WorkBudget.isExhausted { return e }
         if let done = cache[e] { return done }
         let result = fixedPoint(e)
         cache[e] = result
@@ -34,6 +38,10 @@ public final class Simplifier {
     func fixedPoint(_ e: IndexExpr) -> IndexExpr {
         var current = e
         for pass in 1...maxPasses {
+            guard WorkBudget.spend(.simplifier, max(1, current.terms.count)) else {
+                stopReason = "stopped: the simplifier budget ran out"
+                return current
+            }
             let next = self.pass(current)
             if next == current {
                 stopReason = "fixed point after \(pass) pass\(pass == 1 ? "" : "es")"

@@ -1,0 +1,77 @@
+/// The budgets of the symbolic work of one library call (lowering, differentiating, deriving):
+/// every rewriting loop and every search spends from one of them, and a call that runs one out
+/// ends with an error that names it, never a hang.
+///
+/// A budget is installed for the duration of ``run(limits:_:)`` (a task-local value, so concurrent calls
+/// have their own); code that runs without one spends from nothing and is only bounded by its own
+/// loop limits. Once a budget has run out the simplifier returns its input unchanged, so the call
+/// finishes quickly and ``run(limits:_:)`` throws.
+public final class WorkBudget: @unchecked Sendable {
+    /// The kinds of work that are budgeted.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Terms rewritten by the index-form simplifier (every pass over every term counts).
+        case simplifier = "simplifier"
+        /// Steps of the search that recognizes a power of a contraction among a term's factors.
+        case powerSearch = "power search"
+        /// Terms produced by differentiation (the product rule makes one term per factor).
+        case differentiation = "differentiation"
+    }
+
+    /// The default limits: generous for every real program (the largest tests spend under a tenth),
+    /// and small enough that a call that runs one out has spent seconds, not hours.
+    public static let defaultLimits: [Kind: Int] = [.simplifier: 4_000_000, .powerSearch: 2_000_000,
+                                                    .differentiation: 4_000_000]
+
+    /// The budget of the running call, if one is installed.
+    @TaskLocal static var current: WorkBudget?
+
+    let limits: [Kind: Int]
+    private var spent: [Kind: Int] = [:]
+    /// The budget that ran out first, if any.
+    public private(set) var exhausted: Kind?
+
+    /// A budget with the given limits (the defaults where a kind is not given).
+    public init(limits: [Kind: Int] = [:]) {
+        self.limits = WorkBudget.defaultLimits.merging(limits) { $1 }
+    }
+
+    /// Spends `n` units of `kind`; false once any budget has run out.
+    func spend(_ kind: Kind, _ n: Int = 1) -> Bool {
+        if exhausted != nil { return false }
+        let total = (spent[kind] ?? 0) &+ n
+        spent[kind] = total
+        if total > limits[kind] ?? Int.max {
+            exhausted = kind
+            return false
+        }
+        return true
+    }
+
+    /// Spends from the running call's budget; true when there is none.
+    static func spend(_ kind: Kind, _ n: Int = 1) -> Bool { current?.spend(kind, n) ?? true }
+
+    /// Whether the running call's budget has run out.
+    static var isExhausted: Bool { current?.exhausted != nil }
+
+    /// The error for a budget that ran out.
+    static func error(_ kind: Kind, limit: Int) -> RicciError {
+        RicciError(.limit, "the \(kind.rawValue) budget ran out (\(limit) steps): the program makes too much "
+                   + "symbolic work (e.g. powers of long products); simplify it or split it into definitions")
+    }
+
+    /// Runs `body` under a budget (the running call's, or a new one with `limits` when there is
+    /// none) and throws the named limit error when a budget ran out during it.
+    public static func run<T>(limits: [Kind: Int] = [:], _ body: () throws -> T) throws -> T {
+        if let b = current {
+            let value = try body()
+            if let k = b.exhausted { throw error(k, limit: b.limits[k] ?? 0) }
+            return value
+        }
+        let b = WorkBudget(limits: limits)
+        return try $current.withValue(b) {
+            let value = try body()
+            if let k = b.exhausted { throw error(k, limit: b.limits[k] ?? 0) }
+            return value
+        }
+    }
+}
