@@ -58,7 +58,9 @@ struct DerivativePrinter {
             unicode.hoisted = []
             let texLine = latex.statement(name, e)
             latex.hoisted = []
-            let plain = raiser.raise(exact)
+            // raised in the simplifier session's context, which the simplifier then starts from
+            if session == nil { session = SimplifierSession(raiser) }
+            let plain = session.flatMap { $0.raise(exact) } ?? nil
             let used = intermediates(for: exact)
             lastStop = nil
             let chosen = plain.flatMap { simplest(exact, raised: $0, used: used, taken: taken) }
