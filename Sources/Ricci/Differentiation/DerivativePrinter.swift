@@ -16,12 +16,14 @@ struct DerivativePrinter {
 
     var typed: TypedProgram { program.typed }
 
-    init(program: LoweredProgram, kind: DerivativeKind, layout: Layout, adjoints: [(name: String, expr: IndexExpr)]) {
+    /// `structure`: the program's ``StructureFacts`` when the caller has them (else computed here).
+    init(program: LoweredProgram, kind: DerivativeKind, layout: Layout, adjoints: [(name: String, expr: IndexExpr)],
+         structure: StructureFacts? = nil) {
         self.program = program
         self.kind = kind
         self.layout = layout
         self.adjoints = adjoints
-        self.raiser = Raiser(dims: program.typed.dims, structure: StructureFacts(program: program.typed))
+        self.raiser = Raiser(dims: program.typed.dims, structure: structure ?? StructureFacts(program: program.typed))
         let taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
