@@ -8,7 +8,7 @@ problems and the L-layer loss), in the same run:
   two binaries alternated (base, new, base, ...), best of `--rounds` rounds each;
 * with --callgrind: instructions per derivation under `valgrind --tool=callgrind` (immune to the load
   of other processes), as (instructions of `--repeat 3` - instructions of `--repeat 1`) / 2, so
-  start-up is left out.
+  start-up is left out (the CLI's watchdog is switched off for it: RICCI_TIME_BUDGET=0).
 
 Build the base in its own worktree, e.g. `git worktree add /tmp/base 1d39c4c && cd /tmp/base &&
 swift build -c release --product ricci`. Prints a markdown table; writes nothing.
@@ -46,8 +46,10 @@ def millis(ricci, c, repeat):
 def instructions(ricci, c, repeat):
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "cg.out")
+        # the CLI's watchdog (8 s of processor time) would stop a derivation slowed down by valgrind
+        env = dict(os.environ, RICCI_TIME_BUDGET="0", RICCI_MEMORY_BUDGET="0")
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + command(ricci, c, repeat),
-                       capture_output=True, text=True, check=True)
+                       capture_output=True, text=True, check=True, env=env)
         for line in open(out):
             if line.startswith(("summary:", "totals:")):
                 return int(line.split()[1])
