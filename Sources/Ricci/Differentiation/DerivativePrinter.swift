@@ -16,12 +16,14 @@ struct DerivativePrinter {
 
     var typed: TypedProgram { program.typed }
 
-    init(program: LoweredProgram, kind: DerivativeKind, layout: Layout, adjoints: [(name: String, expr: IndexExpr)]) {
+    /// `structure`: the program's ``StructureFacts`` when the caller has them (else computed here).
+    init(program: LoweredProgram, kind: DerivativeKind, layout: Layout, adjoints: [(name: String, expr: IndexExpr)],
+         structure: StructureFacts? = nil) {
         self.program = program
         self.kind = kind
         self.layout = layout
         self.adjoints = adjoints
-        self.raiser = Raiser(dims: program.typed.dims, structure: StructureFacts(program: program.typed))
+        self.raiser = Raiser(dims: program.typed.dims, structure: structure ?? StructureFacts(program: program.typed))
         let taken = Set(program.typed.names).union(program.statements.compactMap(\.name)).union(adjoints.map(\.name))
         einstein = EinsteinPrinter(format: .text, dims: program.typed.dims, taken: taken)
         unicode = EinsteinPrinter(format: .unicode, dims: program.typed.dims, taken: taken)
@@ -58,7 +60,9 @@ struct DerivativePrinter {
             unicode.hoisted = []
             let texLine = latex.statement(name, e)
             latex.hoisted = []
-            let plain = raiser.raise(exact)
+            // raised in the simplifier session's context, which the simplifier then starts from
+            if session == nil { session = SimplifierSession(raiser) }
+            let plain = session.flatMap { $0.raise(exact) } ?? nil
             let used = intermediates(for: exact)
             lastStop = nil
             let chosen = plain.flatMap { simplest(exact, raised: $0, used: used, taken: taken) }

@@ -68,7 +68,10 @@ public enum Derivatives {
         }
         let gen = IndexGenerator(after: program.statements.map(\.expr.maxIndexID).max() ?? 0)
         let simplifier = Simplifier(generator: gen)
-        let facts = StructureFacts(program: typed), relaxed = StructureFacts(program: typed, ignoring: Set(wrt))
+        let facts = StructureFacts(program: typed)
+        // the variables' own declarations left out, when they declare any (else the same facts)
+        let relaxed = wrt.contains { typed.symbols[$0].map { !$0.properties.isEmpty } ?? false }
+            ? StructureFacts(program: typed, ignoring: Set(wrt)) : facts
         simplifier.structure = relaxed
         let named = prepared(program, wrt: wrt, gen, simplifier)
         let ks = shapes.map { shape in
@@ -124,7 +127,7 @@ public enum Derivatives {
         }
         results = results.map { final.simplify(reuse.apply($0)) }
         adjoints = adjoints.map { ($0.name, final.simplify(reuse.apply($0.expr))) }
-        var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints)
+        var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints, structure: facts)
         for (w, shape) in zip(wrt, shapes) { printer.wrtOrder[w] = shape.count }
         var out = printer.results(results, wrt: wrt)
         for k in out.indices { out[k].symmetric = conventions[k] }

@@ -25,8 +25,8 @@ struct VecForm {
             for sp in splits {
                 guard let (a, b) = split(t, slow: sp.slow, fast: sp.fast), var left = raiser.raise(a),
                       var right = raiser.raise(b) else { continue }
-                if sp.slowRow { left = .transpose(left) }
-                if sp.fastRow { right = .transpose(right) }
+                if sp.slowRow { left = VecForm.transposed(left) }
+                if sp.fastRow { right = VecForm.transposed(right) }
                 found = MatrixExpr.call(.matrix(.kron), derivative: 0, [left, right])
                 break
             }
@@ -35,6 +35,12 @@ struct VecForm {
             parts.append(c == 1 ? k : (c == -1 ? .negate(k) : .product([.number(c), k])))
         }
         return (parts.count == 1 ? parts[0] : .sum(parts)).rendered(.text)
+    }
+
+    /// `a'`, with a double transpose cancelled: `X` for `X'`.
+    static func transposed(_ a: MatrixExpr) -> MatrixExpr {
+        if case .transpose(let x) = a { return x }
+        return .transpose(a)
     }
 
     /// The term's factors split into the part over `slow` and the part over `fast` (scalars go with

@@ -75,8 +75,10 @@ public struct EinsteinPrinter {
 
     /// One statement `name[free] = ...`; hoisted helper definitions accumulate in ``hoisted``.
     public mutating func statement(_ name: String, _ e: IndexExpr) -> String {
+        let e = withoutUnitAxes(e)
         names = [:]
         usedIndexNames = []
+        if let whole = wholeSum(e) { return "\(symbolName(name)) = \(whole)" }
         ranged = EinsteinPrinter.rangedIndices(e)
         for i in e.free { _ = indexName(i) }
         leftSide = Set(e.free.map { names[$0] ?? "" })

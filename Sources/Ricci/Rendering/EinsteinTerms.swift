@@ -3,9 +3,10 @@ extension EinsteinPrinter {
     mutating func sum(_ e: IndexExpr) -> String {
         // zero keeps its indices (an entrywise function of zero is still summed over them)
         if e.terms.isEmpty { return e.free.isEmpty ? "0" : term(Term(0, [.ones(e.free)]), free: e.free) }
+        let e = withoutUnitAxes(e)
         var out = ""
         for (k, t) in e.terms.enumerated() {
-            var s = term(t, free: e.free)
+            var s = isImpliedBroadcast(e, k) ? number(t.coefficient) : term(t, free: e.free)
             let neg = s.hasPrefix("-")
             if neg { s.removeFirst() }
             if k == 0 { out = (neg ? "-" : "") + s } else { out += (neg ? " - " : " + ") + s }

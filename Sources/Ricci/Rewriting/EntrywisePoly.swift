@@ -168,27 +168,41 @@ extension MatrixSimplifier {
     }
 
     /// Monomials with both sigmoid(u) and exp(u) rewritten by sigmoid(u) .* exp(u) = exp(u) - sigmoid(u)
-    /// (the ratio exp(u)/(1 + exp(u)) = sigmoid(u) rearranged), a bounded number of times.
+    /// (the ratio exp(u)/(1 + exp(u)) = sigmoid(u) rearranged), and with both sigmoid(u) and exp(-u) by
+    /// sigmoid(u) .* exp(-u) = 1 - sigmoid(u), a bounded number of times.
     func sigmoidTimesExp(_ p: Poly) -> Poly {
         var p = p
         for _ in 0..<8 {
-            var found: (Monomial, Double, MatrixExpr, MatrixExpr)?
+            var found: (Monomial, Double, MatrixExpr, MatrixExpr, reflected: Bool)?
             for (m, c) in p.terms {
                 for (a, e) in m.powers where e > 0 {
                     guard case .call(.entrywise(.sigmoid), 0, let u) = a, u.count == 1 else { continue }
                     let ex = MatrixExpr.call(.entrywise(.exp), u[0])
-                    if (m.powers[ex] ?? 0) > 0 { found = (m, c, a, ex); break }
+                    if (m.powers[ex] ?? 0) > 0 { found = (m, c, a, ex, false); break }
+                    let exNeg = MatrixExpr.call(.entrywise(.exp), negatedArgument(u[0]))
+                    if (m.powers[exNeg] ?? 0) > 0 { found = (m, c, a, exNeg, true); break }
                 }
                 if found != nil { break }
             }
-            guard let (m, c, sig, ex) = found else { return p }
-            used.insert("sigmoid-exp-ratio")
+            guard let (m, c, sig, ex, reflected) = found else { return p }
             let rest = m.times(Monomial(powers: [sig: -1, ex: -1]))
             var t = p.terms
             t[m] = nil
-            p = Poly(t) + Poly([rest.times(Monomial(powers: [ex: 1])): c]) + Poly([rest.times(Monomial(powers: [sig: 1])): -c])
+            if reflected {
+                used.insert("sigmoid-exp-reflection")
+                p = Poly(t) + Poly([rest: c]) + Poly([rest.times(Monomial(powers: [sig: 1])): -c])
+            } else {
+                used.insert("sigmoid-exp-ratio")
+                p = Poly(t) + Poly([rest.times(Monomial(powers: [ex: 1])): c]) + Poly([rest.times(Monomial(powers: [sig: 1])): -c])
+            }
         }
         return p
+    }
+
+    /// `-u` as the raiser writes it: `v` for `-v`, else the negation of `u`.
+    func negatedArgument(_ u: MatrixExpr) -> MatrixExpr {
+        if case .negate(let v) = u { return v }
+        return .negate(u)
     }
 
     /// `u` when `b` is 1 + exp(u).
@@ -219,8 +233,14 @@ extension MatrixSimplifier {
 
     /// The first-seen rank of an atom (the order in which the program mentions things), padded for sorting.
     func order(_ a: MatrixExpr) -> String {
-        if let k = atomOrder[a] { return String(format: "%06d", k) }
+        if let k = atomOrder[a] { return padded(k) }
         atomOrder[a] = atomOrder.count
-        return String(format: "%06d", atomOrder.count - 1)
+        return padded(atomOrder.count - 1)
+    }
+
+    /// `k` with leading zeros to six digits (as `%06d` prints it, without Foundation's formatter).
+    func padded(_ k: Int) -> String {
+        let digits = String(k)
+        return digits.count >= 6 ? digits : String(repeating: "0", count: 6 - digits.count) + digits
     }
 }

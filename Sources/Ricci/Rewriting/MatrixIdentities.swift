@@ -20,6 +20,7 @@ public enum MatrixIdentities {
         MatrixIdentity(name: "sigmoid-exp-ratio", statement: "exp(x)/(1 + exp(x)) = sigmoid(x)", rewrite: nil),
         MatrixIdentity(name: "sigmoid-complement", statement: "1/(1 + exp(x)) = 1 - sigmoid(x)", rewrite: nil),
         MatrixIdentity(name: "sigmoid-reflection", statement: "sigmoid(-x) = 1 - sigmoid(x)", rewrite: nil),
+        MatrixIdentity(name: "sigmoid-exp-reflection", statement: "exp(-x) .* sigmoid(x) = 1 - sigmoid(x)", rewrite: nil),
         MatrixIdentity(name: "sigmoid-derivative", statement: "sigmoid'(x) = sigmoid(x) .* (1 - sigmoid(x))") { e in
             guard case .call(.entrywise(.sigmoid), 1, let a) = e, a.count == 1 else { return nil }
             return .hadamard([sigmoid(a[0]), .sum([.number(1), .negate(sigmoid(a[0]))])])

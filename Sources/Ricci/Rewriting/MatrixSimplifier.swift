@@ -39,15 +39,28 @@ final class MatrixSimplifier {
 
     private var visited = 0
     private let deadline: Date
+    /// Subtrees that earlier runs of the same session left as they were (shared by those runs).
+    private let shared: SimplifierShared?
+    /// Subtrees this run left as they were, with no identity used: added to ``shared`` when the run
+    /// ends without hitting a limit (a limit makes a visit return its input unexamined).
+    private var unchanged: [MatrixExpr] = []
 
-    init(ctx: RaisingContext, limits: SimplifierLimits = SimplifierLimits()) {
+    init(ctx: RaisingContext, limits: SimplifierLimits = SimplifierLimits(), shared: SimplifierShared? = nil) {
         self.ctx = ctx
         self.limits = limits
+        self.shared = shared
         self.deadline = Date().addingTimeInterval(limits.seconds)
     }
 
     /// The cheapest form found for `e`.
     func run(_ e: MatrixExpr) -> MatrixExpr {
+        let out = search(e)
+        if stopReason == "saturated", let shared { shared.unchanged.formUnion(unchanged) }
+        unchanged = []
+        return out
+    }
+
+    private func search(_ e: MatrixExpr) -> MatrixExpr {
         _ = order(e)
         var current = e
         for _ in 0..<limits.iterations {
@@ -72,10 +85,12 @@ final class MatrixSimplifier {
     /// One bottom-up pass: children first, then the cheapest candidate at this node.
     func pass(_ e: MatrixExpr) -> MatrixExpr {
         if let done = memo[e] { used.formUnion(done.1); return done.0 }   // a subtree seen in an earlier pass
+        if let shared, shared.unchanged.contains(e) { return e }           // or in an earlier run
         let before = used
         used = []
         let out = visit(e)
         memo[e] = (out, used)
+        if out == e && used.isEmpty && shared != nil { unchanged.append(e) }
         used.formUnion(before)
         return out
     }
@@ -84,14 +99,17 @@ final class MatrixSimplifier {
     private func visit(_ e: MatrixExpr) -> MatrixExpr {
         if exhausted() { return e }
         let kids = e.mapChildren(pass)
-        if let s = ctx.shape(e) { ctx.note(kids, s) }
+        // e's shape, looked up once (shapes are facts: a known one does not change)
+        var shapeE = ctx.shape(e)
+        if let s = shapeE { ctx.note(kids, s) }
         var best = kids
         var bestCost = MatrixCost(kids)
         var bestRules: Set<String> = []
         func consider(_ c: MatrixExpr?, _ rules: Set<String>) {
             guard let c, c != best else { return }
             // a shaped value never becomes a bare constant here (the raiser broadcasts those)
-            if let s = ctx.shape(e), !s.isScalar, ctx.shape(c)?.isScalar ?? true { return }
+            if shapeE == nil { shapeE = ctx.shape(e) }
+            if let s = shapeE, !s.isScalar, ctx.shape(c)?.isScalar ?? true { return }
             let cost = MatrixCost(c)
             if cost < bestCost { best = c; bestCost = cost; bestRules = rules }
         }
@@ -119,7 +137,8 @@ final class MatrixSimplifier {
         }
         used = saved.union(bestRules)
         if case .sum(let xs) = best { best = sumOf(xs) }   // a positive term first
-        if let s = ctx.shape(e) { ctx.note(best, s) }
+        if shapeE == nil { shapeE = ctx.shape(e) }
+        if let s = shapeE { ctx.note(best, s) }
         return best
     }
 

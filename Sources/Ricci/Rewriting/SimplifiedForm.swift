@@ -57,11 +57,11 @@ extension Raiser {
             if let first = original[r] { duplicate[d.name] = .symbol(first) } else { original[r] = d.name }
             raisedDefs[d.name] = duplicate.isEmpty ? r0 : r0.substituting(duplicate)
         }
-        guard let raised = ctx.raiseExpr(e).map({ ctx.polish($0) }) else { return nil }
+        guard let raised = session.raise(e) else { return nil }
         // A: every intermediate substituted, simplified, repeated parts named again
         let whole = raised.substituting(inline)
         if whole.size <= limits.inlinedNodes {
-            let simplifier = MatrixSimplifier(ctx: ctx, limits: limits)
+            let simplifier = MatrixSimplifier(ctx: ctx, limits: limits, shared: session.shared)
             let result = simplifier.run(whole)
             if whole == raised && duplicate.isEmpty && result == raised {   // nothing substituted, nothing found
                 return SimplifiedMatrixForm(result: raised, definitions: [], kept: [], identities: [], stopReason: simplifier.stopReason)
@@ -74,7 +74,7 @@ extension Raiser {
             }
         }
         // B: the intermediates kept by name (identical ones merged), the result simplified
-        let simplifier = MatrixSimplifier(ctx: ctx, limits: limits)
+        let simplifier = MatrixSimplifier(ctx: ctx, limits: limits, shared: session.shared)
         let start = duplicate.isEmpty ? raised : raised.substituting(duplicate)
         let result = simplifier.run(start)
         var stop = simplifier.stopReason
@@ -101,6 +101,8 @@ extension Raiser {
 /// each intermediate is raised and substituted once.
 final class SimplifierSession {
     let ctx: RaisingContext
+    /// What the simplifier runs of this session share.
+    let shared = SimplifierShared()
     /// Per name: the raised definition and its value with earlier intermediates substituted (nil when
     /// it has no matrix form or is too large to substitute).
     private var cache: [String: (MatrixExpr, MatrixExpr)?] = [:]
@@ -108,6 +110,18 @@ final class SimplifierSession {
     init(_ raiser: Raiser) {
         ctx = RaisingContext(dims: raiser.dims)
         ctx.structure = raiser.structure
+    }
+
+    /// Results already raised in this session's context (the printer raises each result once and
+    /// the simplifier starts from that form).
+    private var raisedResults: [IndexExpr: MatrixExpr?] = [:]
+
+    /// The matrix form of a result, raised (and polished) once per session.
+    func raise(_ e: IndexExpr) -> MatrixExpr? {
+        if let r = raisedResults[e] { return r }
+        let r = ctx.raiseExpr(e).map { ctx.polish($0) }
+        raisedResults[e] = .some(r)
+        return r
     }
 
     func definition(_ d: OfferedDefinition, limits: SimplifierLimits) -> (MatrixExpr, MatrixExpr)? {
@@ -141,4 +155,10 @@ extension MatrixExpr {
         if case .symbol(let n) = self { return [n] }
         return children.reduce(into: Set<String>()) { $0.formUnion($1.symbols) }
     }
+}
+
+/// What the simplifier runs of one session share: the subtrees a run examined and left as they were
+/// (no rewrite made them cheaper), so that later runs over the same subtrees skip them.
+final class SimplifierShared {
+    var unchanged: Set<MatrixExpr> = []
 }
