@@ -63,6 +63,7 @@ public enum MatrixIdentities {
         MatrixIdentity(name: "negated-difference", statement: "-A*(a - b) = A*(b - a)", rewrite: nil),
         MatrixIdentity(name: "common-factor", statement: "a .* b + a .* c = a .* (b + c)", rewrite: nil),
         MatrixIdentity(name: "cancellation", statement: "(a .* b) ./ b = a", rewrite: nil),
+        MatrixIdentity(name: "dot-cancellation", statement: "(a ./ b)'*b = sum(a) for vectors a, b", rewrite: nil),
     ]
 
     /// The statement of a named identity.

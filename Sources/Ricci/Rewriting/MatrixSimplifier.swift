@@ -132,6 +132,11 @@ final class MatrixSimplifier {
         used = []
         if let t = termRules(kids) { consider(t, used) }
         used = []
+        if case .product(let xs) = kids, let d = cancelDots(xs) {
+            let inner = pass(d)
+            consider(inner, used.union(["dot-cancellation"]))
+        }
+        used = []
         if isEntrywise(kids), let p = poly(kids) {
             consider(express(p), used.union(["like-terms"]))
         }
