@@ -57,10 +57,16 @@ extension RaisingContext {
         for t in terms {
             if case .sum(let ts) = t { flat += ts } else { flat.append(t) }
         }
-        var bodies: [MatrixExpr] = [], coefficients: [Double] = []
+        var bodies: [MatrixExpr] = [], coefficients: [Double] = [], position: [MatrixExpr: Int] = [:]
         for t in flat {
             let (c, b) = splitCoefficient(t)
-            if let k = bodies.firstIndex(of: b) { coefficients[k] += c } else { bodies.append(b); coefficients.append(c) }
+            if let k = position[b] {
+                coefficients[k] += c
+            } else {
+                position[b] = bodies.count
+                bodies.append(b)
+                coefficients.append(c)
+            }
         }
         var out: [MatrixExpr] = []
         for (b, c) in zip(bodies, coefficients) where c != 0 {

@@ -44,8 +44,11 @@ public enum Builtins {
 
     /// Whether a name is reserved by the language (not usable as a variable name).
     public static func isReserved(_ s: String) -> Bool {
-        allNames.contains(s) || s == "delta" || s == "δ"
+        reserved.contains(s)
     }
+
+    /// ``allNames`` and the Kronecker delta's names, built once.
+    private static let reserved: Set<String> = Set(allNames).union(["delta", "δ"])
 
     /// The Greek letter names that default to scalars (and their Unicode letters).
     public static let greek: Set<String> = [
