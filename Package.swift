@@ -18,8 +18,11 @@ let package = Package(
         .target(name: "Ricci"),
         // GSL with OpenBLAS linked ahead of it (see module.modulemap); no Swift API of its own.
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        // Entrywise kernels of the numeric plans (tanh, exp, sigmoid), vectorized C compiled for
+        // AVX-512, AVX2+FMA and baseline x86-64, chosen by the processor at run time.
+        .target(name: "CRicciKernels"),
         // Dense tensors, .npy/.csv I/O, GSL/BLAS kernels, the contraction planner, evaluation.
-        .target(name: "RicciNumerics", dependencies: ["Ricci", "CGSL"]),
+        .target(name: "RicciNumerics", dependencies: ["Ricci", "CGSL", "CRicciKernels"]),
         // The command-line tool: argument parsing only, calling the libraries.
         .executableTarget(name: "ricci", dependencies: [
             "Ricci", "RicciNumerics",
