@@ -42,6 +42,11 @@ if "--threads" in sys.argv:
     if _t == "1":
         os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                                    " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+        # XLA's CPU runtime still ran its dots on both cores under these flags (the 4-layer network's
+        # 2.75 GFLOP in 18.9 ms, above one core's peak): pin the whole process, and the ricci it
+        # starts, to one CPU so that every side really has one core
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 import numpy as np
 
@@ -391,7 +396,7 @@ def report(rows, args, load):
         f"{' --clock cpu' if args.clock == 'cpu' else ''}{' --keep-coretype' if args.keep_coretype else ''}` "
         f"(JAX {jax.__version__}, 64-bit, CPU; NumPy {np.__version__}); threads: "
         + ("every side's default (all cores)." if args.threads == "all" else
-           f"{args.threads} for every side (OPENBLAS_NUM_THREADS, RICCI_THREADS, XLA_FLAGS single-threaded Eigen)."),
+           f"{args.threads} for every side (OPENBLAS_NUM_THREADS, RICCI_THREADS, XLA_FLAGS single-threaded Eigen, and the process pinned to one CPU with sched_setaffinity, which ricci inherits)."),
         "- ricci: `--eval --repeat N` in-process median of the compiled plan (value and every derivative, after one "
         "warm-up run; file loading excluded). Peers: median of N calls after a warm-up (jit compiled), block_until_ready. "
         "Best median of the alternating rounds for each."
