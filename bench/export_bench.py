@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exported gradients (`ricci export --to jax|numpy`) against JAX's own autodiff, in one run.
 
-    bench/.venv/bin/python bench/export_bench.py [--ricci PATH] [--quick] [--runs 7] [--rounds 3] [--no-write] [--only KEYS] [--stat median|min]
+    bench/.venv/bin/python bench/export_bench.py [--ricci PATH] [--quick] [--runs 7] [--rounds 10] [--no-write] [--only KEYS] [--stat median|min]
 
 The cases are those of the compiled-evaluation issue (bench/plan_bench.py). Gradients: least squares
 normF(X*W - Y)^2 (n=2000, d=500, k=200), P4 with tanh (same sizes), logistic regression
@@ -16,7 +16,7 @@ Hessians) writes a JAX and a NumPy module; timed (float64, CPU, after a warm-up 
   * exported NumPy: the module's evaluate, called directly.
 
 Times are medians of `runs` calls, alternating the sides in `rounds` (the best round's median is
-kept). Agreement: max relative difference of each exported gradient from JAX's. Writes an
+kept; 10 rounds by default, since XLA's two-thread timings vary by about ±20% between rounds). Agreement: max relative difference of each exported gradient from JAX's. Writes an
 "## export" section in bench/RESULTS.md with the machine and the command. Timings are never pass/fail.
 """
 import argparse
@@ -124,7 +124,7 @@ def main():
     ap.add_argument("--ricci", default=str(ROOT / ".build" / "release" / "ricci"))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated case keys (default: all)")
     ap.add_argument("--stat", choices=["median", "min"], default="median",
