@@ -161,27 +161,6 @@ final class NumericPlanTests: XCTestCase {
         }
     }
 
-    /// A network's weight gradients are independent GEMMs large enough to run side by side (one per
-    /// core): the plan's result equals the reference evaluator's for every weight.
-    func testIndependentProductsRunSideBySide() throws {
-        let src = "X: matrix(n, d); W1: matrix(d, d); W2: matrix(d, d); W3: matrix(d, k); Y: matrix(n, k)\n"
-            + "H1 = tanh(X*W1)\nH2 = tanh(H1*W2)\nnormF(H2*W3 - Y)^2"
-        let dims = ["n": 150, "d": 140, "k": 130]
-        let ws = ["W1", "W2", "W3"]
-        let results = try ws.map { try Derivatives.derivative(of: src, wrt: $0, kind: .gradient) }
-        var s = EvaluationSettings()
-        s.seed = 6
-        s.dims = dims
-        let r = try PlanEvaluation.evaluate(source: src, requests: [.value] + ws.map { .gradient($0) }, results: results, settings: s)
-        for (w, result) in zip(ws, results) {
-            let ref = try result.evaluate(settings: s).value
-            XCTAssertLessThan(Self.error(ref, r.outputs["grad_" + w] ?? Tensor(scalar: .nan)), 1e-9, w)
-        }
-        // the weight gradients qualify: at least two consecutive GEMM steps of 2²² flops or more
-        let gemms = r.plan.steps.filter { if case .gemm = $0.kernel { return $0.flops >= Double(1 << 22) } else { return false } }
-        XCTAssertGreaterThanOrEqual(gemms.count, 4)
-    }
-
     /// `kron(A, B)*v` by the vec identity (no Kronecker product formed); `inv(S)*b` by a solve.
     func testKronAndInverseArePlannedAway() throws {
         let cases = [

@@ -60,12 +60,7 @@ extension NumericPlan {
                 for b in buffers where b.role == .temporary { ptrs[b.id] = workspace.storage[b.slot] }
                 for (k, o) in outputs.enumerated() { ptrs[o.buffer] = outs[k] }
                 if workspace.stepSeconds.isEmpty {
-                    var k = 0
-                    while k < steps.count {
-                        let end = concurrentRunEnd(from: k, ptrs)
-                        if end - k > 1 { try executeConcurrently(k, end, ptrs, functions) } else { try execute(k, steps[k], ptrs, functions) }
-                        k = end
-                    }
+                    for (k, step) in steps.enumerated() { try execute(k, step, ptrs, functions) }
                 } else {
                     for (k, step) in steps.enumerated() {
                         let t0 = PlanProfile.cpuSeconds()
