@@ -130,34 +130,18 @@ int ricci_kernels_level(void) {
     return l;
 }
 
-void ricci_tanh(const double *x, double *out, size_t n) {
-    switch (ricci_kernels_level()) {
-    case 3: tanh_avx512(x, out, n); break;
-    case 2: tanh_avx2(x, out, n); break;
-    default: tanh_base(x, out, n);
+/* The processor's best compiled variant of kernel NAME. */
+#define DISPATCH(NAME)                                                                             \
+    switch (ricci_kernels_level()) {                                                               \
+    case 3: NAME##_avx512(x, out, n); break;                                                       \
+    case 2: NAME##_avx2(x, out, n); break;                                                         \
+    default: NAME##_base(x, out, n);                                                               \
     }
-}
 
-void ricci_tanh_derivative(const double *x, double *out, size_t n) {
-    switch (ricci_kernels_level()) {
-    case 3: tanhd_avx512(x, out, n); break;
-    case 2: tanhd_avx2(x, out, n); break;
-    default: tanhd_base(x, out, n);
-    }
-}
+void ricci_tanh(const double *x, double *out, size_t n) { DISPATCH(tanh) }
 
-void ricci_exp(const double *x, double *out, size_t n) {
-    switch (ricci_kernels_level()) {
-    case 3: exp_avx512(x, out, n); break;
-    case 2: exp_avx2(x, out, n); break;
-    default: exp_base(x, out, n);
-    }
-}
+void ricci_tanh_derivative(const double *x, double *out, size_t n) { DISPATCH(tanhd) }
 
-void ricci_sigmoid(const double *x, double *out, size_t n) {
-    switch (ricci_kernels_level()) {
-    case 3: sigmoid_avx512(x, out, n); break;
-    case 2: sigmoid_avx2(x, out, n); break;
-    default: sigmoid_base(x, out, n);
-    }
-}
+void ricci_exp(const double *x, double *out, size_t n) { DISPATCH(exp) }
+
+void ricci_sigmoid(const double *x, double *out, size_t n) { DISPATCH(sigmoid) }
