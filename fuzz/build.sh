@@ -15,12 +15,17 @@ if [ "${1:-all}" != readers ]; then
   $SWIFTC "${FLAGS[@]}" -module-name RicciFuzz $RICCI fuzz/SymbolicFuzz.swift -o "$OUT/symbolic"
 fi
 if [ "${1:-all}" != symbolic ]; then
+  # the plans' entrywise kernels (C): an object file and a module map for swiftc
+  mkdir -p "$OUT/CRicciKernels"
+  printf 'module CRicciKernels {\n    header "%s"\n    export *\n}\n' "$PWD/Sources/CRicciKernels/include/ricci_kernels.h" \
+    > "$OUT/CRicciKernels/module.modulemap"
+  ${CC:-clang} -O2 -c Sources/CRicciKernels/entrywise.c -I Sources/CRicciKernels/include -o "$OUT/entrywise.o"
   # shellcheck disable=SC2086
   $SWIFTC "${FLAGS[@]}" -module-name Ricci -emit-module -emit-module-path "$OUT/Ricci.swiftmodule" \
     -emit-library -static -o "$OUT/libRicci.a" $RICCI
   # shellcheck disable=SC2086
-  $SWIFTC "${FLAGS[@]}" -module-name RicciNumerics -I "$OUT" -I Sources/CGSL -emit-module \
+  $SWIFTC "${FLAGS[@]}" -module-name RicciNumerics -I "$OUT" -I Sources/CGSL -I "$OUT/CRicciKernels" -emit-module \
     -emit-module-path "$OUT/RicciNumerics.swiftmodule" -emit-library -static -o "$OUT/libRicciNumerics.a" $NUMERICS
-  $SWIFTC "${FLAGS[@]}" -module-name ReadersFuzz -I "$OUT" -I Sources/CGSL -L "$OUT" -lRicciNumerics -lRicci \
-    -lgsl -lopenblas -lm fuzz/ReadersFuzz.swift -o "$OUT/readers"
+  $SWIFTC "${FLAGS[@]}" -module-name ReadersFuzz -I "$OUT" -I Sources/CGSL -I "$OUT/CRicciKernels" -L "$OUT" -lRicciNumerics -lRicci \
+    "$OUT/entrywise.o" -lgsl -lopenblas -lm fuzz/ReadersFuzz.swift -o "$OUT/readers"
 fi
