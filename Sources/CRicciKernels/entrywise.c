@@ -58,6 +58,32 @@ enum { BLOCK = 256 };
 /* The libm route for the lanes outside the fast path (|x| > 708, NaN): 0 or 1 at the ends. */
 static double sigmoid_libm(double v) { return v >= 0.0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v)); }
 
+static inline __attribute__((always_inline)) double sigmoid_core(double v) {
+    double e = exp_core(-fabs(v));
+    double s = 1.0 / (1.0 + e);
+    return v < 0.0 ? e * s : s;
+}
+
+/* A kernel whose fast CORE covers [-708, 708]: blocks of BLOCK entries into a local buffer (so out
+   may equal x), then LIBM for the entries outside (or NaN), read from x before anything is written. */
+#define RANGED(NAME, ATTR, CORE, LIBM)                                                             \
+    ATTR static void NAME(const double *x, double *out, size_t n) {                                \
+        double tmp[BLOCK];                                                                         \
+        for (size_t b = 0; b < n; b += BLOCK) {                                                    \
+            size_t m = n - b < BLOCK ? n - b : BLOCK, outside = 0;                                 \
+            for (size_t i = 0; i < m; i++) {                                                       \
+                double v = x[b + i];                                                               \
+                int ok = v >= -708.0 && v <= 708.0;                                                \
+                outside += !ok;                                                                    \
+                tmp[i] = CORE(ok ? v : 0.0);                                                       \
+            }                                                                                      \
+            if (outside)                                                                           \
+                for (size_t i = 0; i < m; i++)                                                     \
+                    if (!(x[b + i] >= -708.0 && x[b + i] <= 708.0)) tmp[i] = LIBM(x[b + i]);       \
+            memcpy(out + b, tmp, m * sizeof(double));                                              \
+        }                                                                                          \
+    }
+
 #define KERNELS(SUFFIX, ATTR)                                                                      \
     ATTR static void tanh_##SUFFIX(const double *x, double *out, size_t n) {                       \
         for (size_t i = 0; i < n; i++) out[i] = tanh_core(x[i]);                                   \
@@ -65,40 +91,8 @@ static double sigmoid_libm(double v) { return v >= 0.0 ? 1.0 / (1.0 + exp(-v)) :
     ATTR static void tanhd_##SUFFIX(const double *x, double *out, size_t n) {                      \
         for (size_t i = 0; i < n; i++) { double t = tanh_core(x[i]); out[i] = 1.0 - t * t; }       \
     }                                                                                              \
-    ATTR static void exp_##SUFFIX(const double *x, double *out, size_t n) {                        \
-        double tmp[BLOCK];                                                                         \
-        for (size_t b = 0; b < n; b += BLOCK) {                                                    \
-            size_t m = n - b < BLOCK ? n - b : BLOCK, outside = 0;                                 \
-            for (size_t i = 0; i < m; i++) {                                                       \
-                double v = x[b + i];                                                               \
-                int ok = v >= -708.0 && v <= 708.0;                                                \
-                outside += !ok;                                                                    \
-                tmp[i] = exp_core(ok ? v : 0.0);                                                   \
-            }                                                                                      \
-            if (outside)                                                                           \
-                for (size_t i = 0; i < m; i++)                                                     \
-                    if (!(x[b + i] >= -708.0 && x[b + i] <= 708.0)) tmp[i] = exp(x[b + i]);        \
-            memcpy(out + b, tmp, m * sizeof(double));                                              \
-        }                                                                                          \
-    }                                                                                              \
-    ATTR static void sigmoid_##SUFFIX(const double *x, double *out, size_t n) {                    \
-        double tmp[BLOCK];                                                                         \
-        for (size_t b = 0; b < n; b += BLOCK) {                                                    \
-            size_t m = n - b < BLOCK ? n - b : BLOCK, outside = 0;                                 \
-            for (size_t i = 0; i < m; i++) {                                                       \
-                double v = x[b + i];                                                               \
-                int ok = v >= -708.0 && v <= 708.0;                                                \
-                outside += !ok;                                                                    \
-                double e = exp_core(ok ? -fabs(v) : 0.0);                                          \
-                double s = 1.0 / (1.0 + e);                                                        \
-                tmp[i] = v < 0.0 ? e * s : s;                                                      \
-            }                                                                                      \
-            if (outside)                                                                           \
-                for (size_t i = 0; i < m; i++)                                                     \
-                    if (!(x[b + i] >= -708.0 && x[b + i] <= 708.0)) tmp[i] = sigmoid_libm(x[b + i]); \
-            memcpy(out + b, tmp, m * sizeof(double));                                              \
-        }                                                                                          \
-    }
+    RANGED(exp_##SUFFIX, ATTR, exp_core, exp)                                                     \
+    RANGED(sigmoid_##SUFFIX, ATTR, sigmoid_core, sigmoid_libm)
 
 KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
 KERNELS(avx2, __attribute__((target("avx2,fma"))))
