@@ -3,6 +3,7 @@
 
     python3 bench/contract_bench.py [--repeat 9] [--runs 5] [--rounds 3] [--ricci PATH] [--no-write]
                                     [--cases a,b1,b2,c,d] [--skip-networks] [--oe-timeout 30]
+                                    [--keep-coretype]
 
 Builds the release binary (`swift build -c release --product ricci`) unless --ricci is given,
 writes random inputs to a temporary folder, and measures, as medians of repeated runs:
@@ -33,7 +34,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+# OpenBLAS kernels: an OPENBLAS_CORETYPE inherited from the environment (this machine sets Haswell)
+# forces AVX2 kernels on NumPy's and ricci's OpenBLAS: unset for both sides unless --keep-coretype,
+# as bench/plan_bench.py does (set before NumPy loads OpenBLAS)
+INHERITED_CORETYPE = os.environ.get("OPENBLAS_CORETYPE")
+if INHERITED_CORETYPE is not None and "--keep-coretype" not in sys.argv:
+    del os.environ["OPENBLAS_CORETYPE"]
+
+import numpy as np  # noqa: E402
 
 import contract_networks
 
@@ -157,6 +165,8 @@ def main():
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     parser.add_argument("--oe-timeout", type=float, default=30, help="seconds per opt_einsum planner and network")
     parser.add_argument("--skip-networks", action="store_true", help="skip the plan-quality comparison")
+    parser.add_argument("--keep-coretype", action="store_true",
+                        help="keep an inherited OPENBLAS_CORETYPE (by default it is unset for NumPy and ricci)")
     parser.add_argument("--cases", help="only these cases, comma-separated keys (e.g. c,d); default all")
     args = parser.parse_args()
     ricci = args.ricci or build()
@@ -222,6 +232,10 @@ def main():
              "(other work on the machine slows every column alike)",
              f"- Command: `{command.strip()}` (ricci: `{ricci}`)",
              f"- ricci links: `{blas_line}`; NumPy {np.__version__} uses {np_blas}",
+             "- OpenBLAS kernels: " + (f"the environment's OPENBLAS_CORETYPE={INHERITED_CORETYPE} was "
+                                       + ("kept (--keep-coretype) for both sides." if args.keep_coretype
+                                          else "unset for both sides (each OpenBLAS picks its kernels for this processor).")
+                                       if INHERITED_CORETYPE is not None else "no OPENBLAS_CORETYPE in the environment."),
              f"- In-process: medians of {args.repeat} runs (ricci `--repeat`, planning included, file I/O excluded; "
              f"numpy.einsum(optimize=True) timed in Python). End to end: medians of {args.runs} process launches "
              f"(load .npy, contract, save .npy). Each side is measured in {args.rounds} alternating rounds and its "
@@ -254,7 +268,12 @@ def main():
         start = old.find("## contract")
         if start >= 0:
             end = old.find("\n## ", start + 1)
+            section = old[start:end if end >= 0 else len(old)]
             old = old[:start] + (old[end + 1:] if end >= 0 else "")
+            # --skip-networks keeps the plan-quality tables of the last run that made them
+            kept = section.find("### Plan quality")
+            if args.skip_networks and kept >= 0:
+                text += "\n\n" + section[kept:].rstrip()
         path.write_text(old.rstrip() + "\n\n" + text)
 
 

@@ -1,6 +1,7 @@
 // libFuzzer target over the symbolic pipeline: parse → check → lower → differentiate → simplify →
 // raise → render. Compiled into one module with the sources of Sources/Ricci by fuzz/build.sh.
-// The first byte picks the derivative kind and the variable; the rest is the program text.
+// The first byte picks the variable, and either the derivative kind or a derivation (bit 7): one
+// library call per input, as one CLI command per run; the rest is the program text.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func symbolicFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -22,7 +23,7 @@ public func symbolicFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let wrt = inputs[Int(selector >> 2) % inputs.count]
         let kinds: [DerivativeKind] = [.gradient, .jacobian, .hessian, .gradient]
         let kind = kinds[Int(selector & 3)]
-        if let results = try? Derivatives.derivatives(of: lowered, wrt: [wrt], kind: kind) {
+        if selector & 0x80 == 0, let results = try? Derivatives.derivatives(of: lowered, wrt: [wrt], kind: kind) {
             let r = DerivativeReport(source: source, results: results)
             _ = r.json().serialized()
             _ = r.text(.text)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 OUT=fuzz/.build
 mkdir -p "$OUT"
 SWIFTC=${SWIFTC:-swiftc}
-FLAGS=(-sanitize=fuzzer -parse-as-library -Onone -g -swift-version 5)
+# optimized as a release build is (budgets are sized for it), with the fuzzer's coverage instrumentation
+FLAGS=(-sanitize=fuzzer -parse-as-library ${FUZZ_OPT:--O} -g -swift-version 5)
 RICCI=$(find Sources/Ricci -name '*.swift' | sort)
 NUMERICS=$(find Sources/RicciNumerics -name '*.swift' | sort)
 if [ "${1:-all}" != readers ]; then

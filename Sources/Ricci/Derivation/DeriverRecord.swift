@@ -36,7 +36,7 @@ extension Deriver {
         let open = "\\mathit{"
         var out = ""
         var rest = s[...]
-        while let r = rest.range(of: open) {
+        while let r = rest.firstRange(of: open) {   // the standard library's search (Foundation's copies `rest`)
             out += rest[..<r.lowerBound]
             guard let close = rest[r.upperBound...].firstIndex(of: "}") else { return out + rest[r.lowerBound...] }
             let end1 = rest.index(after: close)

@@ -48,18 +48,29 @@ struct VecForm {
     func split(_ t: Term, slow: [Index], fast: [Index]) -> (IndexExpr, IndexExpr)? {
         let slowSet = Set(slow), fastSet = Set(fast)
         var group = Array(repeating: -1, count: t.factors.count)   // 0 slow, 1 fast
-        var changed = true
+        var holders: [Index: [Int]] = [:]   // the factors that carry each index
+        var queue: [Int] = []
         for (k, f) in t.factors.enumerated() {
             let ix = Set(f.indices)
             let s = !ix.isDisjoint(with: slowSet), q = !ix.isDisjoint(with: fastSet)
             if s && q { return nil }
             if s { group[k] = 0 } else if q { group[k] = 1 }
+            if group[k] >= 0 { queue.append(k) }
+            for i in ix { holders[i, default: []].append(k) }
         }
-        while changed {
-            changed = false
-            for k in t.factors.indices where group[k] >= 0 {
-                for j in t.factors.indices where j != k && !Set(t.factors[k].indices).isDisjoint(with: t.factors[j].indices) {
-                    if group[j] == -1 { group[j] = group[k]; changed = true } else if group[j] != group[k] { return nil }
+        // spread each group through shared indices (every factor enters the queue at most once)
+        var next = 0
+        while next < queue.count {
+            let k = queue[next]
+            next += 1
+            for i in Set(t.factors[k].indices) {
+                for j in holders[i] ?? [] where j != k {
+                    if group[j] == -1 {
+                        group[j] = group[k]
+                        queue.append(j)
+                    } else if group[j] != group[k] {
+                        return nil
+                    }
                 }
             }
         }

@@ -119,7 +119,7 @@ extension RaisingContext {
             guard g.incident(e.from).count == 1, g.incident(e.to).count == 1,
                   let s = edgeScalar(g.hanging(e.from), e.links, g.hanging(e.to), from: e.from, to: e.to) else { return nil }
             g.scalars.append(s)
-            g.edges[id] = nil
+            g.removeEdge(id)
             g.removeVertex(e.from)
             g.removeVertex(e.to)
         }

@@ -21,7 +21,8 @@ public final class Simplifier {
 
     /// The simplified expression (same free indices, same value).
     ///
-    /// Every pass spends from the running call's ``WorkBudget`` (one unit per term); once a budget
+    /// Every pass spends from the running call's ``WorkBudget`` (the square of each term's number of
+    /// factors); once a budget
     /// has run out the expression is returned as it is, and the call ends in the budget's error.
     public func simplify(_ e: IndexExpr) -> IndexExpr {
         if WorkBudget.isExhausted { return e }
@@ -38,7 +39,7 @@ public final class Simplifier {
     func fixedPoint(_ e: IndexExpr) -> IndexExpr {
         var current = e
         for pass in 1...maxPasses {
-            guard WorkBudget.spend(.simplifier, max(1, current.terms.count)) else {
+            guard WorkBudget.spend(.simplifier, Simplifier.cost(of: current)) else {
                 stopReason = "stopped: the simplifier budget ran out"
                 return current
             }
@@ -51,6 +52,15 @@ public final class Simplifier {
         }
         stopReason = "stopped at the limit of \(maxPasses) passes"
         return current
+    }
+
+    /// What one pass over `e` spends: a term of f factors costs f² (its factors are compared with
+    /// each other: a pass over one term of 320 factors takes milliseconds), at least 1.
+    static func cost(of e: IndexExpr) -> Int {
+        e.terms.reduce(0) { total, t in
+            let f = min(t.factors.count, 1 << 20)
+            return total &+ max(1, f * f)
+        }
     }
 
     /// One pass: every term simplified, a lone parenthesized sum spliced into the outer sum, like terms merged.

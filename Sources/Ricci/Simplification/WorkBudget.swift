@@ -9,18 +9,20 @@
 public final class WorkBudget: @unchecked Sendable {
     /// The kinds of work that are budgeted.
     public enum Kind: String, Sendable, CaseIterable {
-        /// Terms rewritten by the index-form simplifier (every pass over every term counts).
+        /// Work of the index-form simplifier: every pass over a term of f factors counts f².
         case simplifier = "simplifier"
         /// Steps of the search that recognizes a power of a contraction among a term's factors.
         case powerSearch = "power search"
         /// Terms produced by differentiation (the product rule makes one term per factor).
         case differentiation = "differentiation"
+        /// Vertices and edges visited while raising index terms back to matrix notation.
+        case raising = "raising"
     }
 
     /// The default limits: generous for every real program (the largest tests spend under a tenth),
     /// and small enough that a call that runs one out has spent seconds, not hours.
-    public static let defaultLimits: [Kind: Int] = [.simplifier: 4_000_000, .powerSearch: 2_000_000,
-                                                    .differentiation: 4_000_000]
+    public static let defaultLimits: [Kind: Int] = [.simplifier: 100_000_000, .powerSearch: 2_000_000,
+                                                    .differentiation: 4_000_000, .raising: 400_000_000]
 
     /// The budget of the running call, if one is installed.
     @TaskLocal static var current: WorkBudget?
