@@ -81,4 +81,17 @@ final class NPYTests: XCTestCase {
         header.append(contentsOf: Array(absurd.utf8))
         guard case .tooLarge? = numericError({ try NPY.decode(header) }) else { return XCTFail("expected tooLarge") }
     }
+
+    /// A fuzz finding (readers target): a Fortran-order file of zero elements whose other axes are
+    /// huge trapped on an overflow while its axes were merged for the transpose to row-major order.
+    func testEmptyFortranOrderFileWithHugeAxes() throws {
+        for shape in ["(1099511627776, 1099511627776, 0)", "(0, 4611686018427387904, 3)", "(3, 0, 4611686018427387904, 7)"] {
+            let text = "{'descr': '<f8', 'fortran_order': True, 'shape': \(shape), }"
+            var file = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count), 0])
+            file.append(contentsOf: Array(text.utf8))
+            let t = try NPY.decode(file)
+            XCTAssertEqual(t.count, 0, shape)
+            XCTAssertTrue(t.shape.contains(0), shape)
+        }
+    }
 }

@@ -127,6 +127,7 @@ public enum Derivatives {
         }
         results = results.map { final.simplify(reuse.apply($0)) }
         adjoints = adjoints.map { ($0.name, final.simplify(reuse.apply($0.expr))) }
+        try WorkBudget.checkpoint()
         var printer = DerivativePrinter(program: named, kind: kind, layout: layout, adjoints: adjoints, structure: facts)
         for (w, shape) in zip(wrt, shapes) { printer.wrtOrder[w] = shape.count }
         var out = printer.results(results, wrt: wrt)

@@ -55,6 +55,12 @@ public final class WorkBudget: @unchecked Sendable {
     /// Whether the running call's budget has run out.
     static var isExhausted: Bool { current?.exhausted != nil }
 
+    /// Throws the named limit error now when the running call's budget has run out, so that the call
+    /// stops before work whose result would be thrown away (printing a half-simplified result).
+    static func checkpoint() throws {
+        if let b = current, let k = b.exhausted { throw error(k, limit: b.limits[k] ?? 0) }
+    }
+
     /// The error for a budget that ran out.
     static func error(_ kind: Kind, limit: Int) -> RicciError {
         RicciError(.limit, "the \(kind.rawValue) budget ran out (\(limit) steps): the program makes too much "

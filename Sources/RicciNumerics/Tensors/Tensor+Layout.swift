@@ -39,17 +39,19 @@ extension Tensor {
     /// Used for axis permutations (strides permuted) and diagonals (strides of repeated axes added).
     /// The caller guarantees every reached offset is inside `source` and `shape` is within limits.
     static func gather(_ source: [Double], shape: [Int], strides: [Int]) -> Tensor {
+        // An empty result first: its other axes may be of any size (a file's header can say so).
+        if shape.contains(0) { return Tensor(uncheckedShape: shape, data: []) }
+        let count = shape.reduce(1, *)
         // Merge adjacent axes that are contiguous in the source too; drop size-1 axes.
         var dims: [(size: Int, stride: Int)] = []
         for (size, stride) in zip(shape, strides) where size != 1 {
-            if let last = dims.last, last.stride == stride * size {
+            let (span, overflow) = stride.multipliedReportingOverflow(by: size)
+            if let last = dims.last, !overflow, last.stride == span {
                 dims[dims.count - 1] = (last.size * size, stride)
             } else {
                 dims.append((size, stride))
             }
         }
-        let count = shape.reduce(1, *)
-        if count == 0 { return Tensor(uncheckedShape: shape, data: []) }
         let output = makeStorage(count: count) { dst in
             source.withUnsafeBufferPointer { src in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
