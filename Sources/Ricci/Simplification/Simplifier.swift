@@ -21,8 +21,8 @@ public final class Simplifier {
 
     /// The simplified expression (same free indices, same value).
     ///
-    /// Every pass spends from the running call's ``WorkBudget`` (the square of each term's number of
-    /// factors); once a budget
+    /// Every pass spends from the running call's ``WorkBudget`` (about the square of each term's
+    /// number of factors); once a budget
     /// has run out the expression is returned as it is, and the call ends in the budget's error.
     public func simplify(_ e: IndexExpr) -> IndexExpr {
         if WorkBudget.isExhausted { return e }
@@ -54,12 +54,25 @@ public final class Simplifier {
         return current
     }
 
-    /// What one pass over `e` spends: a term of f factors costs f² (its factors are compared with
-    /// each other: a pass over one term of 320 factors takes milliseconds), at least 1.
+    /// What one pass over `e` spends: a term costs its number of factors f times its weight w (f
+    /// plus the factors of the sums and arguments directly inside them): its factors are compared
+    /// with each other, and a pass over one term of 320 factors takes milliseconds. At least 1.
     static func cost(of e: IndexExpr) -> Int {
         e.terms.reduce(0) { total, t in
             let f = min(t.factors.count, 1 << 20)
-            return total &+ max(1, f * f)
+            let w = min(t.factors.reduce(0) { $0 &+ 1 &+ innerFactors($1) }, 1 << 40)
+            return total &+ max(1, f &* w)
+        }
+    }
+
+    /// The factors of the expressions directly inside a factor (one level: deeper ones are paid
+    /// for when the simplifier reaches them).
+    private static func innerFactors(_ f: Factor) -> Int {
+        func count(_ e: IndexExpr) -> Int { e.terms.reduce(0) { $0 &+ $1.factors.count } }
+        switch f {
+        case .function(_, let arg), .opaque(_, _, let arg, _): return count(arg)
+        case .matrix(_, let args, _): return args.reduce(0) { $0 &+ count($1) }
+        default: return 0
         }
     }
 

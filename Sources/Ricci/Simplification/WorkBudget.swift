@@ -9,7 +9,8 @@
 public final class WorkBudget: @unchecked Sendable {
     /// The kinds of work that are budgeted.
     public enum Kind: String, Sendable, CaseIterable {
-        /// Work of the index-form simplifier: every pass over a term of f factors counts f².
+        /// Work of the index-form simplifier: every pass over a term of f factors counts f times f plus
+        /// the factors directly inside them.
         case simplifier = "simplifier"
         /// Steps of the search that recognizes a power of a contraction among a term's factors.
         case powerSearch = "power search"
