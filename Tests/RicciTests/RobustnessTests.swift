@@ -151,4 +151,21 @@ final class RobustnessTests: XCTestCase {
         let (a, b) = (try size(8), try size(16))
         XCTAssertLessThan(Double(b) / Double(a), 2.5, "sizes \(a) and \(b)")
     }
+
+    /// A power of a parenthesized sum (fuzz finding: `((xt:r - v''*X)^38)^6`, derive by X): each
+    /// factor is a sum, so the simplifier's cost counts the factors inside the top-level ones; a
+    /// call whose budget ran out stops before printing its half-simplified result.
+    func testPowersOfSumsChargeTheirInnerFactors() throws {
+        let source = "((xt:r - v''*X)^8)^3"
+        func cost(_ text: String) throws -> Int {
+            let lowered = try Lowerer.lower(try TypeChecker.check(source: text))
+            return lowered.statements.map { Simplifier.cost(of: $0.expr) }.reduce(0, +)
+        }
+        XCTAssertGreaterThan(try cost(source), 3 * (try cost("((X)^8)^3")), "a factor that is a sum costs more than a plain one")
+        XCTAssertThrowsError(try WorkBudget.run(limits: [.simplifier: 200_000]) {
+            try Derivations.derive(source: source, wrt: "X")
+        }) { e in
+            XCTAssertTrue((e as? RicciError)?.message.contains("the simplifier budget ran out") ?? false, "\(e)")
+        }
+    }
 }

@@ -23,6 +23,9 @@ public struct EinsteinPrinter {
 
     var names: [Index: String] = [:]
     var usedIndexNames: Set<String> = []
+    /// Every numbered name `i1`, `i2`, … below this one is in use (names only accumulate until the
+    /// next reset, so the search for a free one goes on from here instead of from `i1`).
+    var nextNumberedName = 1
     var leftSide: Set<String> = []
     /// Indices of the statement being printed whose range the printed text fixes (they index a
     /// tensor, or are tied by a delta to one that does); a delta on other indices prints as `eye(d)[i, j]`.
@@ -78,6 +81,7 @@ public struct EinsteinPrinter {
         let e = withoutUnitAxes(e)
         names = [:]
         usedIndexNames = []
+        nextNumberedName = 1
         if let whole = wholeSum(e) { return "\(symbolName(name)) = \(whole)" }
         ranged = EinsteinPrinter.rangedIndices(e)
         for i in e.free { _ = indexName(i) }
@@ -89,9 +93,9 @@ public struct EinsteinPrinter {
         } else {
             lhs = entry(name, e.free.map { indexName($0) })
         }
-        let saved = (names, usedIndexNames, leftSide)
+        let saved = (names, usedIndexNames, leftSide, nextNumberedName)
         let rhs = sum(e)
-        (names, usedIndexNames, leftSide) = saved
+        (names, usedIndexNames, leftSide, nextNumberedName) = saved
         return "\(lhs) = \(rhs)"
     }
 
@@ -146,11 +150,14 @@ public struct EinsteinPrinter {
         var n = i.hint
         func unavailable(_ x: String) -> Bool { usedIndexNames.contains(x) || reservedIndexNames.contains(x) || taken.contains(x) }
         if n.isEmpty || unavailable(n) || n.count > 3 {
-            n = pool.first { !unavailable($0) } ?? {
-                var k = 1
+            if let free = pool.first(where: { !unavailable($0) }) {
+                n = free
+            } else {
+                var k = nextNumberedName
                 while unavailable("i\(k)") { k += 1 }
-                return "i\(k)"
-            }()
+                nextNumberedName = k + 1
+                n = "i\(k)"
+            }
         }
         usedIndexNames.insert(n)
         names[i] = n

@@ -104,6 +104,7 @@ extension EinsteinPrinter {
     mutating func statementExplicit(_ name: String, _ e: IndexExpr) -> String {
         names = [:]
         usedIndexNames = []
+        nextNumberedName = 1
         ranged = EinsteinPrinter.rangedIndices(e)
         let idx = e.free.map { indexName($0) }
         leftSide = Set(idx)
