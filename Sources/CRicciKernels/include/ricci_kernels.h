@@ -20,4 +20,8 @@ void ricci_sigmoid(const double *x, double *out, size_t n);
 
 /* Which code path runs: 3 = AVX-512, 2 = AVX2+FMA, 1 = baseline. */
 int ricci_kernels_level(void);
+
+/* glibc's mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD), in bytes; 1 when both were
+ * taken, 0 otherwise (another C library: nothing is changed). */
+int ricci_keep_freed_memory(long mmap_threshold, long trim_threshold);
 #endif

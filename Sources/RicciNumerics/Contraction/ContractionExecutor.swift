@@ -17,6 +17,7 @@ public enum ContractionExecutor {
             }
         }
         try checkMemory(plan)
+        FreedMemoryPolicy.apply()
         var live: [Int: (tensor: Tensor, labels: [Int])] = [:]
         for (index, tensor) in operands.enumerated() { live[index] = (tensor, plan.inputs[index]) }
         var last = (tensor: operands[0], labels: plan.inputs[0])

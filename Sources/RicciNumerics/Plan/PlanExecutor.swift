@@ -48,6 +48,7 @@ extension NumericPlan {
             throw RicciError(.usage, "no stand-in for the function \(f)")
         }
         GSLRuntime.ensureInitialized()
+        FreedMemoryPolicy.apply()
         workspace.lock.lock()
         defer { workspace.lock.unlock() }
         prepareWorkspace()

@@ -5,7 +5,9 @@ import Glibc
 
 /// Where a plan's time goes, step by step: with `RICCI_PLAN_PROFILE=1`, `ricci grad|hessian|eval
 /// --eval --repeat N` prints each step's process CPU time per run (all threads; other processes'
-/// load inflates it less than wall time), its share and its GFLOP/s to standard error.
+/// load inflates it less than wall time), its share and its GFLOP/s to standard error; with
+/// `RICCI_PLAN_PROFILE=wall`, each step's wall-clock time instead (threads that spin while they
+/// wait count in CPU time, not in wall time).
 public enum PlanProfile {
     /// True when `RICCI_PLAN_PROFILE` is set to anything but `0`.
     public static let enabled: Bool = {
@@ -13,10 +15,13 @@ public enum PlanProfile {
         return v != "0" && !v.isEmpty
     }()
 
-    /// CPU time of the whole process, in seconds.
+    /// Wall-clock times instead of CPU times (`RICCI_PLAN_PROFILE=wall`).
+    public static let wall: Bool = ProcessInfo.processInfo.environment["RICCI_PLAN_PROFILE"] == "wall"
+
+    /// CPU time of the whole process (or the wall clock with ``wall``), in seconds.
     static func cpuSeconds() -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        clock_gettime(wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }
@@ -39,7 +44,7 @@ extension NumericPlan {
         guard runs > 0, workspace.stepSeconds.count == steps.count else { return nil }
         let per = workspace.stepSeconds.map { $0 / Double(runs) }
         let total = per.reduce(0, +)
-        var lines = [String(format: "profile: %d runs, %.3f ms CPU per run", runs, total * 1e3)]
+        var lines = [String(format: "profile: %d runs, %.3f ms %@ per run", runs, total * 1e3, PlanProfile.wall ? "wall" : "CPU")]
         for (k, s) in steps.enumerated() {
             let share = total > 0 ? 100 * per[k] / total : 0
             let rate = per[k] > 0 ? s.flops / per[k] / 1e9 : 0
