@@ -168,4 +168,15 @@ final class RobustnessTests: XCTestCase {
             XCTAssertTrue((e as? RicciError)?.message.contains("the simplifier budget ran out") ?? false, "\(e)")
         }
     }
+
+    /// A tower of powers with symbolic exponents (fuzz finding: `2.^x2.^2.^2.^i2.^x2…`, 24 levels):
+    /// each level checked its operands twice, once as written and once inside exp(b .* log(a)), so
+    /// the type checker took 2^24 steps; now each operand is checked once.
+    func testTowerOfSymbolicPowersChecksEachLevelOnce() throws {
+        let tower = Array(repeating: "x", count: 40).joined(separator: ".^y.^")
+        let lowered = try Lowerer.lower(try TypeChecker.check(source: "x: vector(n); y: vector(n)\nsum(\(tower))"))
+        XCTAssertFalse(lowered.statements.isEmpty)
+        let g = try Derivatives.derivative(of: "x: vector(n); y: vector(n)\nsum(x.^y.^x.^y)", wrt: "y", kind: .gradient)
+        XCTAssertFalse(g.einstein.isEmpty)
+    }
 }

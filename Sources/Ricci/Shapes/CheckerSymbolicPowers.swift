@@ -14,9 +14,21 @@ extension TypeChecker {
             throw RicciError(.shape, "the exponent of ^ must be a scalar; \(b.text) is \(dims.describe(exponent.shape))",
                              at: b.location)
         }
-        // exp(b .* log(a)); `.*` with a scalar operand is a scaling, with an operand of a's shape entrywise
-        let log = Expr(.call(EntrywiseFunction.log.rawValue, [a], derivative: 0), at: a.location)
-        let product = Expr(.binary(.hadamard, b, log), at: loc)
-        return try checkFactor(Expr(.call(EntrywiseFunction.exp.rawValue, [product], derivative: 0), at: loc))
+        // exp(b .* log(a)); `.*` with a scalar operand is a scaling, with an operand of a's shape
+        // entrywise. Built from the operands already checked: checking the rewritten expression
+        // checked a and b a second time, so a tower of d powers took 2^d steps.
+        // (Operands with indices go through the term checker, which decides their indices.)
+        let indexed = [base, exponent].contains { $0.isIndexed || Self.occurrences($0).count > 0 }
+        guard !indexed else {
+            let log = Expr(.call(EntrywiseFunction.log.rawValue, [a], derivative: 0), at: a.location)
+            let product = Expr(.binary(.hadamard, b, log), at: loc)
+            return try checkFactor(Expr(.call(EntrywiseFunction.exp.rawValue, [product], derivative: 0), at: loc))
+        }
+        var log = TypedExpr(.entrywise(.log, derivative: 0, base), shape: base.shape, at: a.location)
+        log.free = base.free
+        let product = try binary(.hadamard, exponent, log, at: loc, lhsText: b.render(2), rhsText: "log(\(a.text))")
+        var out = TypedExpr(.entrywise(.exp, derivative: 0, product), shape: product.shape, at: loc)
+        out.free = product.free
+        return out
     }
 }
