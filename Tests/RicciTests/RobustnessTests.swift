@@ -179,4 +179,21 @@ final class RobustnessTests: XCTestCase {
         let g = try Derivatives.derivative(of: "x: vector(n); y: vector(n)\nsum(x.^y.^x.^y)", wrt: "y", kind: .gradient)
         XCTAssertFalse(g.einstein.isEmpty)
     }
+
+    /// Printing is budgeted work (fuzz finding: derive of `((EEEE…90 letters…)^64)^5`): the Γ of 320
+    /// terms of 320 factors printed in three formats cost time in proportion to the name's length,
+    /// past every structural budget; the output budget now counts the bytes printed.
+    func testPrintedFormulasSpendTheOutputBudget() throws {
+        let name = String(repeating: "E", count: 90) + "X"
+        let source = "((\(name))^8)^3"
+        let full = try Derivations.derive(source: source, wrt: name)
+        XCTAssertTrue(full.context.contains { $0.contains(name) })
+        XCTAssertThrowsError(try WorkBudget.run(limits: [.output: 20_000]) {
+            try Derivations.derive(source: source, wrt: name)
+        }) { e in
+            XCTAssertTrue((e as? RicciError)?.message.contains("the output budget ran out") ?? false, "\(e)")
+        }
+        XCTAssertEqual(LaTeX.escapeText(name), name)
+        XCTAssertEqual(LaTeX.escapeText("a_b{c}^~"), "a\\_b\\{c\\}\\^{}\\~{}")
+    }
 }

@@ -50,6 +50,7 @@ extension Deriver {
             lhs: StepSide(kind: .differential, text: objectiveSide), rhs: StepSide(kind: .expression, text: dfText),
             lhsText: "d" + f, lhsLatex: dfLatex, rhsText: dfShown?.rendered(.unicode), rhsLatex: dfShown?.rendered(.latex))
         let gammaName = gammaDefinition(gamma)
+        try WorkBudget.checkpoint()
         let order = obj.free.count + shape.count
         add(Rule("the tensor Γ = ∂F/∂\(wrt) of order \(order), explicit in index form",
                  "\\Gamma = \\partial F / \\partial \(LaTeX.symbol(wrt)) \\text{, in index form}"),
@@ -136,6 +137,7 @@ extension Deriver {
         var printer = EinsteinPrinter(format: .text, dims: typed.dims, taken: taken)
         let line = printer.statement(n, gamma)
         context += printer.hoisted.map(\.line) + [line]
+        if WorkBudget.isExhausted { return (n, "", "", "", "") }   // the caller's checkpoint throws
         var tex = EinsteinPrinter(format: .latex, dims: typed.dims, taken: taken)
         let texLine = tex.statement(n, gamma).replacingOccurrences(of: LaTeX.symbol(n), with: "\\Gamma")
         var uni = EinsteinPrinter(format: .unicode, dims: typed.dims, taken: taken)
@@ -159,7 +161,7 @@ extension Deriver {
     }
 
     func split(_ line: String, _ fallback: String) -> (String, String) {
-        let parts = line.components(separatedBy: " = ")
-        return (parts.first ?? fallback, parts.dropFirst().joined(separator: " = "))
+        guard let r = line.firstRange(of: " = ") else { return (line, "") }
+        return (String(line[..<r.lowerBound]), String(line[r.upperBound...]))
     }
 }

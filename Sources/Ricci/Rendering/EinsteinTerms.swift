@@ -10,6 +10,9 @@ extension EinsteinPrinter {
             let neg = s.hasPrefix("-")
             if neg { s.removeFirst() }
             if k == 0 { out = (neg ? "-" : "") + s } else { out += (neg ? " - " : " + ") + s }
+            // printing is work too: a term of many long names costs its length, and printing stops
+            // (the call then fails with the output budget's error) once the budget has run out
+            guard WorkBudget.spend(.output, s.utf8.count + 3) else { break }
         }
         return out
     }

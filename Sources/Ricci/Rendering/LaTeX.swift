@@ -12,8 +12,13 @@ public enum LaTeX {
         return "\\mathit{\(escapeText(n))}"
     }
 
+    /// The bytes `escapeText` rewrites.
+    static let special = Set("\\_{}#$%&^~".utf8)
+
     /// Escapes characters that are special to LaTeX.
     public static func escapeText(_ s: String) -> String {
+        // most names have nothing to escape: one pass over the bytes, no copy
+        if !s.utf8.contains(where: { special.contains($0) }) { return s }
         var out = ""
         for c in s {
             switch c {

@@ -18,12 +18,16 @@ public final class WorkBudget: @unchecked Sendable {
         case differentiation = "differentiation"
         /// Vertices and edges visited while raising index terms back to matrix notation.
         case raising = "raising"
+        /// Bytes of formulas printed in Einstein notation (every format of every statement, the
+        /// definitions of the Γ tensors included).
+        case output = "output"
     }
 
     /// The default limits: generous for every real program (the largest tests spend under a tenth),
     /// and small enough that a call that runs one out has spent seconds, not hours.
     public static let defaultLimits: [Kind: Int] = [.simplifier: 100_000_000, .powerSearch: 2_000_000,
-                                                    .differentiation: 4_000_000, .raising: 400_000_000]
+                                                    .differentiation: 4_000_000, .raising: 400_000_000,
+                                                    .output: 32_000_000]
 
     /// The budget of the running call, if one is installed.
     @TaskLocal static var current: WorkBudget?
@@ -64,7 +68,11 @@ public final class WorkBudget: @unchecked Sendable {
 
     /// The error for a budget that ran out.
     static func error(_ kind: Kind, limit: Int) -> RicciError {
-        RicciError(.limit, "the \(kind.rawValue) budget ran out (\(limit) steps): the program makes too much "
+        if kind == .output {
+            return RicciError(.limit, "the output budget ran out (\(limit) bytes of printed formulas): the "
+                              + "derivation would print too much; simplify the program or split it into definitions")
+        }
+        return RicciError(.limit, "the \(kind.rawValue) budget ran out (\(limit) steps): the program makes too much "
                    + "symbolic work (e.g. powers of long products); simplify it or split it into definitions")
     }
 
