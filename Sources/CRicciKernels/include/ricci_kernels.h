@@ -18,6 +18,10 @@ void ricci_exp(const double *x, double *out, size_t n);
 /* out[i] = 1/(1 + exp(-x[i])), without overflow. */
 void ricci_sigmoid(const double *x, double *out, size_t n);
 
+/* part[j] = sum of v[i]*x[i*d + j] over the rows r0 <= i < r1 of the row-major x (d columns),
+   for j < d: one band of the product x^T v (part is overwritten). */
+void ricci_gemv_t_rows(const double *x, size_t d, const double *v, size_t r0, size_t r1, double *part);
+
 /* Which code path runs: 3 = AVX-512, 2 = AVX2+FMA, 1 = baseline. */
 int ricci_kernels_level(void);
 

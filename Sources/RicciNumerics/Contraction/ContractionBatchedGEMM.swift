@@ -61,7 +61,13 @@ enum ContractionBatchedGEMM {
     private static func blas(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
                              m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
         let (m32, n32, k32) = (Int32(m), Int32(n), Int32(k))
-        if n == 1 {
+        if n == 1 && transA {
+            // c (m) = Aᵀ · b with A stored k×m: bands of A's rows, one per thread
+            RowBandGEMV.run(a, rows: k, cols: m, b, alpha: 1, accumulate: false, into: c)
+        } else if m == 1 && !transB {
+            // c (n) = Bᵀ · a with B stored k×n
+            RowBandGEMV.run(b, rows: k, cols: n, a, alpha: 1, accumulate: false, into: c)
+        } else if n == 1 {
             // c (m) = op(A) · b, with b a contiguous vector of length k either way.
             cblas_dgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transA ? k32 : m32, transA ? m32 : k32,
                         1, a, transA ? m32 : k32, b, 1, 0, c, 1)

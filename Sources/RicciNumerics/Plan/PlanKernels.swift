@@ -30,8 +30,12 @@ extension NumericPlan {
         case .gemv(let a, let ta, let x, let alpha, let acc):
             let (ar, ac) = rc(a)
             guard ar > 0, ac > 0 else { if !acc { out.update(repeating: 0, count: n) }; return }
-            cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, Int32(ar), Int32(ac), alpha, p[a], Int32(ac),
-                        p[x], 1, acc ? 1 : 0, out, 1)
+            if ta {
+                RowBandGEMV.run(p[a], rows: ar, cols: ac, p[x], alpha: alpha, accumulate: acc, into: out)
+            } else {
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(ar), Int32(ac), alpha, p[a], Int32(ac),
+                            p[x], 1, acc ? 1 : 0, out, 1)
+            }
         case .ger(let x, let y, let alpha, let acc):
             if !acc { out.update(repeating: 0, count: n) }
             guard orows > 0, ocols > 0 else { return }
