@@ -121,13 +121,15 @@ struct Contract: ParsableCommand {
         }
     }
 
-    /// Times the whole in-process contraction (planning included, file reading excluded): wall
-    /// time, and the process's processor time (all threads), which other load on the machine
-    /// disturbs less.
+    /// Times the whole in-process contraction (planning included, file reading excluded) after one
+    /// untimed warm-up: wall time, and the process's processor time (all threads), which other load
+    /// on the machine disturbs less.
     private func benchmark(_ operands: [Tensor], times: Int, options: ContractionOptions) throws {
         var seconds: [Double] = []
         var processor: [Double] = []
-        var shape: [Int] = []
+        // one untimed warm-up, as `--repeat` of a plan: the thread pools start and the first
+        // allocations fault their pages in, as they have in a long-running process
+        var shape = try Einsum.einsum(subscripts, operands, options: options).shape
         for _ in 0..<times {
             let cpu = Self.processorSeconds()
             let start = DispatchTime.now().uptimeNanoseconds

