@@ -196,4 +196,15 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(LaTeX.escapeText(name), name)
         XCTAssertEqual(LaTeX.escapeText("a_b{c}^~"), "a\\_b\\{c\\}\\^{}\\~{}")
     }
+
+    /// A call is bounded in time as well as in work (fuzz finding: derive of
+    /// `((Fsymmetric-transpose''*⏎F''*X)^21)^7` took 6 s in the release CLI, 11 s in the fuzz
+    /// harness, within every structural budget): the time budget ends it with its named error.
+    func testTheTimeBudgetEndsALongCall() throws {
+        let source = "((Fsymmetric-transpose''*\nF''*X)^21)^7"
+        XCTAssertThrowsError(try WorkBudget.run(limits: [.time: 50]) { try Derivations.derive(source: source, wrt: "X") }) { e in
+            XCTAssertTrue((e as? RicciError)?.message.contains("the time budget ran out (50 ms") ?? false, "\(e)")
+        }
+        XCTAssertNoThrow(try WorkBudget.run(limits: [.time: 0]) { try Derivatives.derivative(of: "x'*x", wrt: "x", kind: .gradient) })
+    }
 }

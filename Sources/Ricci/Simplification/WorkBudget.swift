@@ -1,3 +1,5 @@
+import Foundation
+
 /// The budgets of the symbolic work of one library call (lowering, differentiating, deriving):
 /// every rewriting loop and every search spends from one of them, and a call that runs one out
 /// ends with an error that names it, never a hang.
@@ -21,13 +23,27 @@ public final class WorkBudget: @unchecked Sendable {
         /// Bytes of formulas printed in Einstein notation (every format of every statement, the
         /// definitions of the Γ tensors included).
         case output = "output"
+        /// Milliseconds of processor time (the whole process's, as the command line's
+        /// `RICCI_TIME_BUDGET` counts it) since the budget was installed, looked at whenever any
+        /// other kind is spent: the structural budgets bound the work, but how long a unit takes
+        /// varies with the program (long names, deep sums), and this bounds the time itself. A limit
+        /// of 0 or less turns it off.
+        case time = "time"
     }
 
     /// The default limits: generous for every real program (the largest tests spend under a tenth),
     /// and small enough that a call that runs one out has spent seconds, not hours.
     public static let defaultLimits: [Kind: Int] = [.simplifier: 100_000_000, .powerSearch: 2_000_000,
                                                     .differentiation: 4_000_000, .raising: 400_000_000,
-                                                    .output: 32_000_000]
+                                                    .output: 32_000_000, .time: timeDefault]
+
+    /// The time budget's default: 6 s, or `RICCI_TIME_BUDGET` seconds when the environment sets it
+    /// (the command line's budget for a whole command; 0 turns both off).
+    static let timeDefault: Int = {
+        guard let text = ProcessInfo.processInfo.environment["RICCI_TIME_BUDGET"], let v = Double(text), v >= 0,
+              v.isFinite else { return 6_000 }
+        return v == 0 ? 0 : Int(min(v, 1e9) * 1000)
+    }()
 
     /// The budget of the running call, if one is installed.
     @TaskLocal static var current: WorkBudget?
@@ -37,18 +53,37 @@ public final class WorkBudget: @unchecked Sendable {
     /// The budget that ran out first, if any.
     public private(set) var exhausted: Kind?
 
+    /// Processor time of the process when the budget was installed, in nanoseconds.
+    private let start: Int64
+    /// The time limit in nanoseconds (`Int64.max` when off).
+    private let timeLimit: Int64
+
     /// A budget with the given limits (the defaults where a kind is not given).
     public init(limits: [Kind: Int] = [:]) {
         self.limits = WorkBudget.defaultLimits.merging(limits) { $1 }
+        let ms = self.limits[.time] ?? 0
+        self.timeLimit = ms > 0 ? Int64(min(ms, Int(Int64.max / 1_000_000) - 1)) * 1_000_000 : Int64.max
+        self.start = WorkBudget.processorNanoseconds()
     }
 
-    /// Spends `n` units of `kind`; false once any budget has run out.
+    /// The processor time the process has used, in nanoseconds (0 if the clock cannot be read).
+    static func processorNanoseconds() -> Int64 {
+        var t = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 else { return 0 }
+        return Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec)
+    }
+
+    /// Spends `n` units of `kind`; false once any budget has run out (the time budget included).
     func spend(_ kind: Kind, _ n: Int = 1) -> Bool {
         if exhausted != nil { return false }
         let total = (spent[kind] ?? 0) &+ n
         spent[kind] = total
         if total > limits[kind] ?? Int.max {
             exhausted = kind
+            return false
+        }
+        if timeLimit != Int64.max, WorkBudget.processorNanoseconds() &- start > timeLimit {
+            exhausted = .time
             return false
         }
         return true
@@ -68,6 +103,10 @@ public final class WorkBudget: @unchecked Sendable {
 
     /// The error for a budget that ran out.
     static func error(_ kind: Kind, limit: Int) -> RicciError {
+        if kind == .time {
+            return RicciError(.limit, "the time budget ran out (\(limit) ms of processor time): the program makes "
+                              + "too much symbolic work; simplify it or split it into definitions")
+        }
         if kind == .output {
             return RicciError(.limit, "the output budget ran out (\(limit) bytes of printed formulas): the "
                               + "derivation would print too much; simplify the program or split it into definitions")
