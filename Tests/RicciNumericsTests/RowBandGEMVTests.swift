@@ -19,7 +19,7 @@ final class RowBandGEMVTests: XCTestCase {
                         v.withUnsafeBufferPointer { vp in
                             out.withUnsafeMutableBufferPointer { op in
                                 guard let o = op.baseAddress else { return }
-                                RowBandGEMV.run(xp.baseAddress ?? UnsafePointer(o), rows: rows, cols: cols,
+                                RowBandGEMV.transposedProduct(xp.baseAddress ?? UnsafePointer(o), rows: rows, cols: cols,
                                                 vp.baseAddress ?? UnsafePointer(o), alpha: alpha, accumulate: accumulate,
                                                 into: o, threads: threads)
                             }

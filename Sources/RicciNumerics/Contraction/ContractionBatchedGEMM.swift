@@ -63,10 +63,10 @@ enum ContractionBatchedGEMM {
         let (m32, n32, k32) = (Int32(m), Int32(n), Int32(k))
         if n == 1 && transA {
             // c (m) = Aᵀ · b with A stored k×m: bands of A's rows, one per thread
-            RowBandGEMV.run(a, rows: k, cols: m, b, alpha: 1, accumulate: false, into: c)
+            RowBandGEMV.transposedProduct(a, rows: k, cols: m, b, alpha: 1, accumulate: false, into: c)
         } else if m == 1 && !transB {
             // c (n) = Bᵀ · a with B stored k×n
-            RowBandGEMV.run(b, rows: k, cols: n, a, alpha: 1, accumulate: false, into: c)
+            RowBandGEMV.transposedProduct(b, rows: k, cols: n, a, alpha: 1, accumulate: false, into: c)
         } else if n == 1 {
             // c (m) = op(A) · b, with b a contiguous vector of length k either way.
             cblas_dgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transA ? k32 : m32, transA ? m32 : k32,

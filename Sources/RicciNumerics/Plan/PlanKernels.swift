@@ -31,10 +31,9 @@ extension NumericPlan {
             let (ar, ac) = rc(a)
             guard ar > 0, ac > 0 else { if !acc { out.update(repeating: 0, count: n) }; return }
             if ta {
-                RowBandGEMV.run(p[a], rows: ar, cols: ac, p[x], alpha: alpha, accumulate: acc, into: out)
+                RowBandGEMV.transposedProduct(p[a], rows: ar, cols: ac, p[x], alpha: alpha, accumulate: acc, into: out)
             } else {
-                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(ar), Int32(ac), alpha, p[a], Int32(ac),
-                            p[x], 1, acc ? 1 : 0, out, 1)
+                RowBandGEMV.product(p[a], rows: ar, cols: ac, p[x], alpha: alpha, accumulate: acc, into: out)
             }
         case .ger(let x, let y, let alpha, let acc):
             if !acc { out.update(repeating: 0, count: n) }
