@@ -35,46 +35,48 @@ enum ContractionBatchedGEMM {
         }
         let product = Double(m) * Double(n) * Double(k)
         let (sa, sb, sc) = (m * k, k * n, m * n)
-        func one(_ index: Int) {
+        // threads for one matrix-vector product: all, unless the batch is split across them
+        func one(_ index: Int, threads: Int = 1) {
             let (x, y, z) = (a + index * sa, b + index * sb, c + index * sc)
             if product <= Double(smallProduct) {
                 smallGEMM(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB)
             } else {
-                blas(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB)
+                multiply(x, y, z, m: m, n: n, k: k, transA: transA, transB: transB, threads: threads)
             }
         }
         if batch == 1 || product >= Double(threadedProduct) {
-            for index in 0..<batch { one(index) }
+            for index in 0..<batch { one(index, threads: threads) }
             return
         }
         // Chunks are handed out as workers free up, so a worker slowed by other load takes fewer.
         let chunks = threads > 1 && product * Double(batch) >= Double(parallelWork) ? min(batch, threads * 8) : 1
         OpenBLASThreads.single {
-            guard chunks > 1 else { for index in 0..<batch { one(index) }; return }
+            guard chunks > 1 else { for index in 0..<batch { one(index, threads: threads) }; return }
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 for index in stride(from: chunk * batch / chunks, to: (chunk + 1) * batch / chunks, by: 1) { one(index) }
             }
         }
     }
 
-    /// One product through CBLAS (OpenBLAS): GEMV when the result is a vector, else GEMM.
-    private static func blas(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                             m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
+    /// One product: a matrix times a vector in Ricci's row-band kernels (`RowBandGEMV`), else a GEMM
+    /// through CBLAS (OpenBLAS).
+    private static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                                  m: Int, n: Int, k: Int, transA: Bool, transB: Bool, threads: Int) {
         let (m32, n32, k32) = (Int32(m), Int32(n), Int32(k))
-        if n == 1 && transA {
-            // c (m) = Aᵀ · b with A stored k×m: bands of A's rows, one per thread
-            RowBandGEMV.transposedProduct(a, rows: k, cols: m, b, alpha: 1, accumulate: false, into: c)
-        } else if m == 1 && !transB {
-            // c (n) = Bᵀ · a with B stored k×n
-            RowBandGEMV.transposedProduct(b, rows: k, cols: n, a, alpha: 1, accumulate: false, into: c)
-        } else if n == 1 {
-            // c (m) = op(A) · b, with b a contiguous vector of length k either way.
-            cblas_dgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transA ? k32 : m32, transA ? m32 : k32,
-                        1, a, transA ? m32 : k32, b, 1, 0, c, 1)
+        if n == 1 {
+            // c (m) = op(A)·b: A stored k×m (Aᵀ·b) or m×k (A·b), in bands of A's rows, one per thread
+            if transA {
+                RowBandGEMV.transposedProduct(a, rows: k, cols: m, b, alpha: 1, accumulate: false, into: c, threads: threads)
+            } else {
+                RowBandGEMV.product(a, rows: m, cols: k, b, alpha: 1, accumulate: false, into: c, threads: threads)
+            }
         } else if m == 1 {
-            // c (n) = op(B)ᵀ · a: B is stored k×n (or n×k when transB).
-            cblas_dgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n32 : k32, transB ? k32 : n32,
-                        1, b, transB ? k32 : n32, a, 1, 0, c, 1)
+            // c (n) = op(B)ᵀ·a: B stored k×n (Bᵀ·a) or n×k (B·a)
+            if transB {
+                RowBandGEMV.product(b, rows: n, cols: k, a, alpha: 1, accumulate: false, into: c, threads: threads)
+            } else {
+                RowBandGEMV.transposedProduct(b, rows: k, cols: n, a, alpha: 1, accumulate: false, into: c, threads: threads)
+            }
         } else {
             cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         m32, n32, k32, 1, a, transA ? m32 : k32, b, transB ? k32 : n32, 0, c, n32)
