@@ -14,7 +14,8 @@ import Foundation
 /// thread reads every row of X in pieces; here each thread reads whole rows of its own band once
 /// (`ricci_gemv_t_rows`, four rows at a time against an L1-sized block of the result) into a partial
 /// result, and the partials are added. On the 4000×500 X of a logistic-regression gradient it
-/// takes about half the time of `cblas_dgemv` on two cores (bench/RESULTS.md, session 6).
+/// took about half the time of `cblas_dgemv` on two cores in an isolated C run (0.10–0.12 ms against
+/// 0.19); the plans have not yet been benchmarked with it (issue 12).
 /// `X·v` is a dot product per row, four rows at a time (`ricci_gemv_n_rows`).
 enum RowBandGEMV {
     /// Products smaller than this many entries of X run as one band.
