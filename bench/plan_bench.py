@@ -300,6 +300,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--min-seconds", type=float, default=0.3,
+                    help="time at least this much of ricci's work per round (every side then times as many calls)")
     ap.add_argument("--ricci")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--only")
@@ -345,14 +347,20 @@ def main():
         errs = {w: rel_err(np.load(save / f"{prefix}{w}.npy"), np.asarray(r)) for w, r in zip(c["wrt"], ref)}
         errs["value"] = rel_err(np.load(save / "value.npy"), np.asarray(c["f"](vj)))
         best = {}
+        # every side times the same number of calls per round: at least --runs, and enough for about
+        # --min-seconds of ricci's work (a median of a few sub-millisecond calls right after a warm-up
+        # is mostly the machine waking up: threads, caches, the other core)
+        t_est, _ = ricci_time(ricci, c, folder, args.runs)
+        runs = max(args.runs, min(5000, int(args.min_seconds * 1e3 / max(t_est, 1e-3))))
+        c["timed_runs"] = runs
         for _ in range(args.rounds):
-            t, compile_ms = ricci_time(ricci, c, folder, args.runs)
+            t, compile_ms = ricci_time(ricci, c, folder, runs)
             best["ricci"] = min(best.get("ricci", 1e99), t)
             best["compile"] = min(best.get("compile", 1e99), compile_ms)
-            best["ad"] = min(best.get("ad", 1e99), median_time(lambda: block(ad(*xs)), args.runs))
-            best["jax_closed"] = min(best.get("jax_closed", 1e99), median_time(lambda: block(closed_jax(vj)), args.runs))
+            best["ad"] = min(best.get("ad", 1e99), median_time(lambda: block(ad(*xs)), runs))
+            best["jax_closed"] = min(best.get("jax_closed", 1e99), median_time(lambda: block(closed_jax(vj)), runs))
             best["numpy_closed"] = min(best.get("numpy_closed", 1e99),
-                                       median_time(lambda: c["closed"](np, c["inputs"]), args.runs))
+                                       median_time(lambda: c["closed"](np, c["inputs"]), runs))
         input_bytes = sum(a.nbytes for a in c["inputs"].values())
         plan_peak = info["plan"]["peak_bytes"] - input_bytes
         np_peak = numpy_peak(c["closed"], c["inputs"])
@@ -362,7 +370,7 @@ def main():
         rows.append(dict(key=key, title=c["title"], kind=c["kind"], errs=errs, best=best, plan_peak=plan_peak,
                          blas=info["plan"].get("blas", "not reported"),
                          np_peak=np_peak, steps=len(info["plan"]["steps"]), tg=tg,
-                         kernels=[s["kernel"] for s in info["plan"]["steps"]]))
+                         kernels=[s["kernel"] for s in info["plan"]["steps"]], runs=runs))
         r = rows[-1]
         print(f"{key}: ricci {best['ricci']:.2f} ms, AD {best['ad']:.2f}, JAX closed {best['jax_closed']:.2f}, "
               f"NumPy closed {best['numpy_closed']:.2f}, compile {best['compile']:.3f} ms, peak {plan_peak / 1e6:.1f} MB "
@@ -391,7 +399,7 @@ def report(rows, args, load):
         + (", CPU time" if args.clock == "cpu" else ""),
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), shared; {load}.",
-        f"- Command: `/work/pyenv/bin/python bench/plan_bench.py --runs {args.runs} --rounds {args.rounds}"
+        f"- Command: `/work/pyenv/bin/python bench/plan_bench.py --runs {args.runs} --rounds {args.rounds} --min-seconds {args.min_seconds}"
         f"{'' if args.threads == 'all' else ' --threads ' + args.threads}"
         f"{' --clock cpu' if args.clock == 'cpu' else ''}{' --keep-coretype' if args.keep_coretype else ''}` "
         f"(JAX {jax.__version__}, 64-bit, CPU; NumPy {np.__version__}); threads: "
@@ -399,7 +407,9 @@ def report(rows, args, load):
            f"{args.threads} for every side (OPENBLAS_NUM_THREADS, RICCI_THREADS, XLA_FLAGS single-threaded Eigen, and the process pinned to one CPU with sched_setaffinity, which ricci inherits)."),
         "- ricci: `--eval --repeat N` in-process median of the compiled plan (value and every derivative, after one "
         "warm-up run; file loading excluded). Peers: median of N calls after a warm-up (jit compiled), block_until_ready. "
-        "Best median of the alternating rounds for each."
+        "Best median of the alternating rounds for each. N is the same for every side of a case: at least --runs, and "
+        "enough calls for about --min-seconds of ricci's work per round (N per case: "
+        + ", ".join(f"{r['key']} {r['runs']}" for r in rows) + ")."
         + (" Clock: process CPU time per call (user + system; for ricci the CPU time of `--repeat N+1` less "
            "`--repeat 1`, per run), which other processes' load inflates less than wall time." if args.clock == "cpu" else ""),
         f"- OpenBLAS: ricci {rows[0]['blas'] if rows else '?'}; NumPy {numpy_blas_core()}. "
