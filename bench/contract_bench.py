@@ -158,7 +158,9 @@ def plan_quality(ricci, timeout):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=9, help="in-process repetitions per case")
+    parser.add_argument("--repeat", type=int, default=9, help="in-process repetitions per case (at least)")
+    parser.add_argument("--min-seconds", type=float, default=0.3,
+                        help="in-process repetitions enough for about this much of ricci's time per round (both sides)")
     parser.add_argument("--runs", type=int, default=5, help="process launches per case (end to end)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best round's median is kept")
     parser.add_argument("--ricci", help="use this ricci binary instead of building")
@@ -180,6 +182,7 @@ def main():
 
     rng = np.random.default_rng(0)
     rows = []
+    repeats = {}
     with tempfile.TemporaryDirectory() as tmp:
         for key, title, subscripts, shapes in CASES:
             if args.cases and key not in args.cases.split(","):
@@ -195,11 +198,16 @@ def main():
                       f"np.save({out!r}, np.einsum({subscripts!r}, *a, optimize=True))")
             # Alternate the two sides in rounds and keep each side's best round (robust to load bursts).
             np_in = rc_in = np_e2e = rc_e2e = np_cpu = rc_cpu = float("inf")
+            # both sides time the same number of in-process runs: at least --repeat, and enough for about
+            # --min-seconds of ricci's work (a median of 9 millisecond runs is mostly the machine waking up)
+            estimate = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", "3"]).stdout)["median_seconds"]
+            repeat = max(args.repeat, min(2000, int(args.min_seconds / max(estimate, 1e-6))))
+            repeats[key] = repeat
             for _ in range(args.rounds):
-                np_in = min(np_in, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat))
-                np_cpu = min(np_cpu, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), args.repeat,
+                np_in = min(np_in, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), repeat))
+                np_cpu = min(np_cpu, median_time(lambda: np.einsum(subscripts, *arrays, optimize=True), repeat,
                                                  clock=time.process_time))
-                timing = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", str(args.repeat)]).stdout)
+                timing = json.loads(run([ricci, "contract", subscripts, *files, "--repeat", str(repeat)]).stdout)
                 rc_in = min(rc_in, timing["median_seconds"])
                 rc_cpu = min(rc_cpu, timing["median_cpu_seconds"])
                 rc_e2e = min(rc_e2e, median_time(lambda: run([ricci, "contract", subscripts, *files, "-o", out]), args.runs))
@@ -236,7 +244,9 @@ def main():
                                        + ("kept (--keep-coretype) for both sides." if args.keep_coretype
                                           else "unset for both sides (each OpenBLAS picks its kernels for this processor).")
                                        if INHERITED_CORETYPE is not None else "no OPENBLAS_CORETYPE in the environment."),
-             f"- In-process: medians of {args.repeat} runs (ricci `--repeat`, planning included, file I/O excluded; "
+             "- In-process: medians of N runs, the same N for both sides: at least " + str(args.repeat) + ", and enough runs for about "
+             f"{args.min_seconds} s of ricci's time per round (N: " + ", ".join(f"{k} {v}" for k, v in repeats.items()) + "; "
+             "ricci `--repeat`, planning included, file I/O excluded; "
              f"numpy.einsum(optimize=True) timed in Python). End to end: medians of {args.runs} process launches "
              f"(load .npy, contract, save .npy). Each side is measured in {args.rounds} alternating rounds and its "
              "best round is kept. Processor time: the same in-process runs, the process's CPU time over all its "
