@@ -162,6 +162,12 @@ def cases():
             program="X: matrix(n, d); w: vector(d); y: vector(n)\nnormF(X*w - y)^2",
             inputs=dict(X=g(2000, 1000), w=g(1000), y=g(2000)),
             f=lambda v: jnp.sum((v["X"] @ v["w"] - v["y"]) ** 2), closed=ls_hess_closed),
+        # beyond the list: X (160 MB) larger than the cache, where the plan reads it once
+        "logreg_grad_large": dict(
+            title="logistic regression gradient, X of 160 MB (n=40000, d=500)", kind="grad", wrt=["w"],
+            program="X: matrix(n, d); w: vector(d); y: vector(n)\nsum(log(1 + exp(-y .* (X*w))))",
+            inputs=dict(X=g(40000, 500), w=g(500) / np.sqrt(500), y=sign(40000)),
+            f=lambda v: jnp.sum(jnp.log(1 + jnp.exp(-v["y"] * (v["X"] @ v["w"])))), closed=logreg_closed),
     }
 
 

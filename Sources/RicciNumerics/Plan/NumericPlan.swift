@@ -38,6 +38,8 @@ public struct NumericPlan: Sendable {
     var slotCounts: [Int] = []
     /// Contraction plans of einsum steps, by step index (execution detail, not part of the IR).
     var contractions: [Int: ContractionPlan] = [:]
+    /// Runs of steps fused to read a large matrix once, by first step (execution detail, ``PlanRowStream``).
+    var rowStreams: [Int: PlanRowStream] = [:]
     /// Scratch elements a kernel needs beyond its buffers (the scaled copy of `scaledGram`).
     var scratchCount: Int {
         steps.reduce(0) { acc, s in

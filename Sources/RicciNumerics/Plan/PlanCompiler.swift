@@ -66,6 +66,7 @@ struct PlanCompiler {
                                peakBytes: peak)
         plan.slotCounts = slots
         try plan.prepareContractions()
+        plan.rowStreams = PlanRowStream.find(in: plan)
         return plan
     }
 }

@@ -60,16 +60,23 @@ extension NumericPlan {
                 for (k, (_, b)) in self.inputs.enumerated() { ptrs[b] = pins[k] }
                 for b in buffers where b.role == .temporary { ptrs[b.id] = workspace.storage[b.slot] }
                 for (k, o) in outputs.enumerated() { ptrs[o.buffer] = outs[k] }
-                if workspace.stepSeconds.isEmpty {
-                    for (k, step) in steps.enumerated() { try execute(k, step, ptrs, functions) }
-                } else {
-                    for (k, step) in steps.enumerated() {
-                        let t0 = PlanProfile.cpuSeconds()
-                        try execute(k, step, ptrs, functions)
-                        workspace.stepSeconds[k] += PlanProfile.cpuSeconds() - t0
+                let profiling = !workspace.stepSeconds.isEmpty
+                var k = 0
+                while k < steps.count {
+                    let t0 = profiling ? PlanProfile.cpuSeconds() : 0
+                    let next: Int
+                    if let stream = rowStreams[k] {
+                        // a fused run: its time is counted on its first step
+                        try executeRowStream(stream, ptrs, functions)
+                        next = stream.last + 1
+                    } else {
+                        try execute(k, steps[k], ptrs, functions)
+                        next = k + 1
                     }
-                    workspace.profiledRuns += 1
+                    if profiling { workspace.stepSeconds[k] += PlanProfile.cpuSeconds() - t0 }
+                    k = next
                 }
+                if profiling { workspace.profiledRuns += 1 }
             }
         }
         var out: [String: Tensor] = [:]

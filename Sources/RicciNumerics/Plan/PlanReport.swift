@@ -31,6 +31,10 @@ extension NumericPlan {
             lines.append("\(num). \(b.name) = \(s.formula)    [\(kernel); \(shapeText(b)); \(Self.flopsText(s.flops)), \(Self.bytesText(s.bytes))]")
         }
         lines.append("outputs: " + outputs.map { "\($0.name) (\(shapeText(buffers[$0.buffer])))" }.joined(separator: ", "))
+        for (first, r) in rowStreams.sorted(by: { $0.key < $1.key }) {
+            let fused = ([first] + r.inner + [r.last]).map { String($0 + 1) }.joined(separator: ", ")
+            lines.append("fused: steps \(fused) in one pass over \(buffers[r.matrix].name), block of rows by block of rows")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -44,6 +48,10 @@ extension NumericPlan {
                          ("flops", .number(s.flops)), ("bytes", .number(s.bytes))])
             })),
             ("flops", .number(flops)),
+            ("fused", .array(rowStreams.sorted(by: { $0.key < $1.key }).map { first, r in
+                .object([("matrix", .string(buffers[r.matrix].name)),
+                         ("steps", .array(([first] + r.inner + [r.last]).map { .number(Double($0 + 1)) }))])
+            })),
             ("peak_bytes", .number(peakBytes)),
             ("compile_ms", .number(compileMilliseconds)),
             ("blas", .string(BLASRuntime.description)),
