@@ -6,7 +6,7 @@ import RicciNumerics
 import XCTest
 
 final class DocSnippetTests: XCTestCase {
-    // README.md, line 481
+    // README.md, line 487
     func test_README_1() throws {
 
         let program = try TypeChecker.check(source: "X: matrix(n, d); W: matrix(d, k); normF(X*W)^2")
@@ -20,7 +20,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(c.data.description, #"[2.0, 1.0, 4.0, 3.0]"#)
     }
 
-    // README.md, line 498
+    // README.md, line 504
     func test_README_2() throws {
 
         let g = try Derivatives.derivative(of: "normF(X*W - Y)^2", wrt: "W", kind: .gradient)
@@ -34,7 +34,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(value.order, 2)
     }
 
-    // README.md, line 562
+    // README.md, line 568
     func test_README_3() throws {
         let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
         let sizes = ["n": 20, "d": 5, "k": 3]
@@ -399,7 +399,7 @@ final class DocSnippetTests: XCTestCase {
 
 /// The text of every block above, for the check that this file is current.
 let docSnippets: [DocSnippet] = [
-        DocSnippet(file: "README.md", line: 481, text: ##"""
+        DocSnippet(file: "README.md", line: 487, text: ##"""
 import Ricci
 import RicciNumerics
 
@@ -413,7 +413,7 @@ let a = try Tensor(rows: [[1, 2], [3, 4]]), b = try Tensor(rows: [[0, 1], [1, 0]
 let c = try Einsum.einsum("ij,jk->ik", [a, b])             // planned contraction, GEMMs in OpenBLAS
 c.data.description                                         // "[2.0, 1.0, 4.0, 3.0]"
 """##),
-        DocSnippet(file: "README.md", line: 498, text: ##"""
+        DocSnippet(file: "README.md", line: 504, text: ##"""
 import Ricci
 import RicciNumerics
 
@@ -427,7 +427,7 @@ var settings = EvaluationSettings(); settings.seed = 1         // random inputs,
 let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
 value.order     // 2
 """##),
-        DocSnippet(file: "README.md", line: 562, text: ##"""
+        DocSnippet(file: "README.md", line: 568, text: ##"""
 let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
 let sizes = ["n": 20, "d": 5, "k": 3]
 let plan = try NumericPlan(source: src, requests: [.value, .gradient("W")], dims: sizes)
