@@ -348,7 +348,7 @@ final class DocSnippetTests: XCTestCase {
         }
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 109
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 117
     func test_RicciNumerics_Numbers_4() throws {
 
         var settings = EvaluationSettings()
@@ -358,7 +358,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(r.value.scalarValue, 0.75)
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 133
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 141
     func test_RicciNumerics_Numbers_5() throws {
 
         var caught: NumericError?
@@ -367,7 +367,7 @@ final class DocSnippetTests: XCTestCase {
         print(caught?.description ?? "")   // refusing to allocate a tensor of shape (100000, 100000): it would need …
     }
 
-    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 151
+    // Sources/RicciNumerics/RicciNumerics.docc/Numbers.md, line 159
     func test_RicciNumerics_Numbers_6() throws {
 
         let source = "A: matrix(2, 2); b: vector(2); inv(A)*b"
@@ -718,7 +718,7 @@ for _ in 0..<3 {
     y.shape.description                // "[5, 6]"
 }
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 109, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 117, text: ##"""
 import RicciNumerics
 
 var settings = EvaluationSettings()
@@ -727,7 +727,7 @@ settings.values["x"] = Tensor(vector: [1, 1])
 let r = try Evaluator.evaluate(source: "A: matrix(2, 2); x: vector(2); x'*inv(A)*x", settings: settings)
 r.value.scalarValue                    // 0.75
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 133, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 141, text: ##"""
 import RicciNumerics
 
 var caught: NumericError?
@@ -735,7 +735,7 @@ do { _ = try Tensor(zeros: [100_000, 100_000]) } catch let e as NumericError { c
 caught == .tooLarge(shape: [100_000, 100_000], bytes: "80.0 GB (80000000000 bytes)")   // true
 print(caught?.description ?? "")   // refusing to allocate a tensor of shape (100000, 100000): it would need …
 """##),
-        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 151, text: ##"""
+        DocSnippet(file: "Sources/RicciNumerics/RicciNumerics.docc/Numbers.md", line: 159, text: ##"""
 import Ricci
 import RicciNumerics
 
