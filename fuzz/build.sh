@@ -24,6 +24,7 @@ if [ "${1:-all}" != symbolic ]; then
   ${CC:-clang} -O2 -c Sources/CRicciKernels/allocator.c -I Sources/CRicciKernels/include -o "$OUT/allocator.o"
   ${CC:-clang} -O2 -c Sources/CRicciKernels/gemv.c -I Sources/CRicciKernels/include -o "$OUT/gemv.o"
   ${CC:-clang} -O2 -c Sources/CRicciKernels/pool.c -I Sources/CRicciKernels/include -o "$OUT/pool.o"
+  ${CC:-clang} -O2 -c Sources/CRicciKernels/cpus.c -I Sources/CRicciKernels/include -o "$OUT/cpus.o"
   # shellcheck disable=SC2086
   $SWIFTC "${FLAGS[@]}" -module-name Ricci -emit-module -emit-module-path "$OUT/Ricci.swiftmodule" \
     -emit-library -static -o "$OUT/libRicci.a" $RICCI
@@ -31,5 +32,5 @@ if [ "${1:-all}" != symbolic ]; then
   $SWIFTC "${FLAGS[@]}" -module-name RicciNumerics -I "$OUT" -I Sources/CGSL -I "$OUT/CRicciKernels" -emit-module \
     -emit-module-path "$OUT/RicciNumerics.swiftmodule" -emit-library -static -o "$OUT/libRicciNumerics.a" $NUMERICS
   $SWIFTC "${FLAGS[@]}" -module-name ReadersFuzz -I "$OUT" -I Sources/CGSL -I "$OUT/CRicciKernels" -L "$OUT" -lRicciNumerics -lRicci \
-    "$OUT/entrywise.o" "$OUT/allocator.o" "$OUT/gemv.o" "$OUT/pool.o" -lgsl -lopenblas -lm fuzz/ReadersFuzz.swift -o "$OUT/readers"
+    "$OUT/entrywise.o" "$OUT/allocator.o" "$OUT/gemv.o" "$OUT/pool.o" "$OUT/cpus.o" -lgsl -lopenblas -lm fuzz/ReadersFuzz.swift -o "$OUT/readers"
 fi

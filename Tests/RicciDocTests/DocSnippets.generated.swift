@@ -34,7 +34,7 @@ final class DocSnippetTests: XCTestCase {
         XCTAssertEqual(value.order, 2)
     }
 
-    // README.md, line 568
+    // README.md, line 570
     func test_README_3() throws {
         let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
         let sizes = ["n": 20, "d": 5, "k": 3]
@@ -427,7 +427,7 @@ var settings = EvaluationSettings(); settings.seed = 1         // random inputs,
 let value = try g.evaluate(settings: settings).value    // RicciNumerics: the result's value through GSL
 value.order     // 2
 """##),
-        DocSnippet(file: "README.md", line: 568, text: ##"""
+        DocSnippet(file: "README.md", line: 570, text: ##"""
 let src = "X: matrix(n, d); W: matrix(d, k); Y: matrix(n, k); normF(X*W - Y)^2"
 let sizes = ["n": 20, "d": 5, "k": 3]
 let plan = try NumericPlan(source: src, requests: [.value, .gradient("W")], dims: sizes)

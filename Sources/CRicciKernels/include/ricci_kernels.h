@@ -46,4 +46,8 @@ int ricci_kernels_level(void);
 /* glibc's mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD), in bytes; 1 when both were
  * taken, 0 otherwise (another C library: nothing is changed). */
 int ricci_keep_freed_memory(long mmap_threshold, long trim_threshold);
+
+/* The number of processors the calling thread may run on (its affinity mask: `taskset`, a container's
+   cpuset), or 0 when it cannot be read. */
+int ricci_available_cpus(void);
 #endif

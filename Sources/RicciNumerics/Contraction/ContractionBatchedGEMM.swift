@@ -11,10 +11,10 @@ import Foundation
 /// thread whatever its setting, and a somewhat larger one across threads at a hand-off per call;
 /// either way one product at a time leaves the other cores idle for a batch of 256 products of 64³.
 enum ContractionBatchedGEMM {
-    /// Workers a batch is split across: `RICCI_THREADS` when set (1–64), else the active processors.
+    /// Workers a batch is split across: `RICCI_THREADS` when set (1–64), else the processors the process may use.
     static let threads: Int = {
         if let s = ProcessInfo.processInfo.environment["RICCI_THREADS"], let n = Int(s), n >= 1 { return min(n, 64) }
-        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
+        return max(1, min(AvailableProcessors.count, 64))
     }()
     /// Products of at least this many multiply-adds keep OpenBLAS's threads (and run one after another).
     static let threadedProduct = 1 << 21

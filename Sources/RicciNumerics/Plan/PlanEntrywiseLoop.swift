@@ -13,10 +13,10 @@ struct PlanEntrywiseLoop {
     static let chunk = 512
     /// Outputs at least this large are split across threads.
     static let parallelThreshold = 1 << 15
-    /// Threads for entrywise loops: `RICCI_THREADS` when set, else every core (at most 8).
+    /// Threads for entrywise loops: `RICCI_THREADS` when set, else every core the process may use (at most 8).
     static let threads: Int = {
         if let s = ProcessInfo.processInfo.environment["RICCI_THREADS"], let n = Int(s), n >= 1 { return min(n, 64) }
-        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        return max(1, min(AvailableProcessors.count, 8))
     }()
 
     let tree: PlanEntrywise

@@ -39,7 +39,7 @@ extension NumericPlan {
     }
 
     /// The plan in JSON: steps with kernel, formula, FLOPs, bytes; totals; peak memory; which BLAS
-    /// kernels run (``BLASRuntime/description``).
+    /// kernels run (``BLASRuntime/description``); the threads of Ricci's own loops and products.
     public var json: JSON {
         .object([
             ("steps", .array(steps.map { s in
@@ -55,6 +55,7 @@ extension NumericPlan {
             ("peak_bytes", .number(peakBytes)),
             ("compile_ms", .number(compileMilliseconds)),
             ("blas", .string(BLASRuntime.description)),
+            ("threads", .number(Double(PlanEntrywiseLoop.threads))),
         ])
     }
 }
