@@ -44,6 +44,21 @@ final class ExpertFormsTests: XCTestCase {
         return (defs, parts.last ?? expert)
     }
 
+    /// A constant term of a shaped sum is `c*ones(...)`: it merges with the multiples of ones (a
+    /// definition chain `a_k = a_(k-1) + x` printed `1 + 4*ones(n)`; ones-broadcast), right by value.
+    func testConstantsMergeWithMultiplesOfOnes() throws {
+        let cases: [(String, String, String)] = [
+            ("x: vector(n)\na1 = x\na2 = a1 + x\na3 = a2 + x\na4 = a3 + x\na5 = a4 + x\nsum(a5)", "x", "5*ones(n)"),
+            ("X: matrix(n, d)\nA = X + X\nsum(A) + sum(X)", "X", "3*ones(n, d)"),
+        ]
+        for (program, wrt, expected) in cases {
+            let r = try Derivatives.derivative(of: program, wrt: wrt, kind: .gradient)
+            XCTAssertEqual(r.matrix, expected, program)
+            let o = DerivativeChecker.check(DerivativeCase(program: program, wrt: wrt, kind: .gradient, shape: r.shape.map(\.description)))
+            XCTAssertTrue(o.problems.isEmpty, "\(program): \(o.problems)")
+        }
+    }
+
     func testTableHasEnoughProblems() {
         XCTAssertGreaterThanOrEqual(Self.rows.count, 60)
     }

@@ -56,6 +56,38 @@ public enum MatrixIdentities {
         MatrixIdentity(name: "kron-mixed-product", statement: "kron(A, B)*kron(C, D) = kron(A*C, B*D)", rewrite: nil),
         MatrixIdentity(name: "vec-product", statement: "kron(B', A)*vec(X) = vec(A*X*B)", rewrite: nil),
         MatrixIdentity(name: "like-terms", statement: "a*X + b*X = (a + b)*X", rewrite: nil),
+        MatrixIdentity(name: "ones-broadcast", statement: "c + a*ones(n) = (c + a)*ones(n)") { e in
+            // a constant in a sum that holds ones(...) is broadcast to that shape: it is c*ones(...)
+            guard case .sum(let xs) = e else { return nil }
+            var constant = 0.0, coefficient = 0.0, numbers = 0, ones = 0
+            var dims: [Dim]?
+            var rest: [MatrixExpr] = []
+            for x in xs {
+                switch x {
+                case .number(let c):
+                    constant += c
+                    numbers += 1
+                case .ones(let d) where !d.isEmpty && (dims == nil || dims == d):
+                    dims = d
+                    coefficient += 1
+                    ones += 1
+                case .product(let f) where f.count == 2:
+                    if case .number(let a) = f[0], case .ones(let d) = f[1], !d.isEmpty, dims == nil || dims == d {
+                        dims = d
+                        coefficient += a
+                        ones += 1
+                    } else {
+                        rest.append(x)
+                    }
+                default:
+                    rest.append(x)
+                }
+            }
+            let total = constant + coefficient
+            guard numbers > 0, ones > 0, let d = dims, total != 0, total.isFinite else { return nil }
+            let merged: MatrixExpr = total == 1 ? .ones(d) : .product([.number(total), .ones(d)])
+            return rest.isEmpty ? merged : .sum([merged] + rest)
+        },
         MatrixIdentity(name: "common-left-factor", statement: "A*B + A*C = A*(B + C)", rewrite: nil),
         MatrixIdentity(name: "common-right-factor", statement: "B*A + C*A = (B + C)*A", rewrite: nil),
         MatrixIdentity(name: "diag-sum", statement: "Diag(a) + Diag(b) = Diag(a + b)", rewrite: nil),
