@@ -60,17 +60,7 @@ final class PlanRowStreamTests: XCTestCase {
     func testEveryTableProgramWithFusionAtAnySize() {
         PlanRowStream.minimumEntries = 1
         var fused = 0, compared = 0
-        var g = ProgramGenerator(seed: 12)
-        var cases = DerivativeTableTests.allCases.filter { $0.kind != .jacobian }
-        for k in 0..<60 {
-            let body = g.objective(depth: 1 + Int(g.rng.next(0, 3)))
-            let inputs = g.used.sorted()
-            guard !inputs.isEmpty else { continue }
-            let program = ProgramGenerator.declarations + body
-            guard (try? TypeChecker.check(source: program)) != nil else { continue }
-            let wrt = g.pick(inputs)
-            cases.append(grad(program, wrt, ProgramGenerator.inputShapes[wrt] ?? [], seed: UInt64(k) &+ 12))
-        }
+        let cases = DerivativeTableTests.allCases.filter { $0.kind != .jacobian } + NumericPlanTests.randomProgramCases
         for c in cases {
             compared += 1
             let problems = NumericPlanTests.compare(c)
